@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Set-up and build entry point. Every command first makes sure the local ONNX Runtime feed exists (idempotent).
+#
+#   ./build.sh test [dotnet test args]   build everything and run the test suite (what CI runs)
+#   ./build.sh run [args]                the main job: run the quick-start program (args are passed to it)
+#   ./build.sh pack                      pack the SynthIE.Inference NuGet package into artifacts/packages
+#   ./build.sh setup                     only build the local ONNX Runtime feed (.feed/)
+#
+# Environment: SYNTHIE_ORT=gpu builds the feed's GPU packages and builds tests, samples and tools against
+# Microsoft.ML.OnnxRuntime.Gpu instead of Microsoft.ML.OnnxRuntime (CPU, the default).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$root"
+
+ort=${SYNTHIE_ORT:-cpu}
+case "$ort" in
+  cpu) feed_args=() ;;
+  gpu) feed_args=(--gpu) ;;
+  *) echo "build.sh: SYNTHIE_ORT must be 'cpu' or 'gpu', not '$ort'" >&2; exit 2 ;;
+esac
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+command -v dotnet >/dev/null 2>&1 || { echo "build.sh: the .NET SDK 10 is required (dotnet not found on PATH)" >&2; exit 1; }
+
+setup() { "$root/eng/onnxruntime/setup-feed.sh" "${feed_args[@]}"; }
+msbuild_props=(-p:SynthIEOrt="$ort")
+
+cmd=${1:-help}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  setup)
+    setup ;;
+  test)
+    setup
+    dotnet build SynthIE.Inference.sln -c Release "${msbuild_props[@]}" --nologo -v quiet -clp:ErrorsOnly
+    dotnet test SynthIE.Inference.sln -c Release "${msbuild_props[@]}" --no-build --nologo "$@" ;;
+  run)
+    setup
+    dotnet run --project samples/QuickStart -c Release "${msbuild_props[@]}" -- "$@" ;;
+  pack)
+    setup
+    dotnet pack src/SynthIE.Inference -c Release --nologo -o artifacts/packages ;;
+  help|-h|--help)
+    sed -n '2,11p' "${BASH_SOURCE[0]}" ;;
+  *)
+    echo "build.sh: unknown command '$cmd' (try ./build.sh help)" >&2; exit 2 ;;
+esac
