@@ -1,0 +1,30 @@
+namespace SynthIE.Inference.Decoding;
+
+/// <summary>
+/// One decoder of an encoder-decoder model, driven a token at a time by a search strategy. The implementation owns the
+/// key/value caches of its rows (row = batch item × beam); the search tells it how rows were reordered or dropped.
+/// </summary>
+internal interface IDecoderStep
+{
+    /// <summary>Gets the width of a logits row (for flan-t5: 32,128, wider than the tokenizer's 32,100 ids).</summary>
+    int VocabularySize { get; }
+
+    /// <summary>Gets the number of rows the decoder currently holds.</summary>
+    int RowCount { get; }
+
+    /// <summary>
+    /// Feeds one token per row (the row's last token; at the first step the decoder start token) and writes the next-token
+    /// logits, <see cref="RowCount"/> × <see cref="VocabularySize"/> floats, row-major, into <paramref name="logits"/>.
+    /// </summary>
+    /// <param name="tokens">One token per row.</param>
+    /// <param name="logits">Destination for the raw (unnormalized) logits.</param>
+    void Step(ReadOnlySpan<long> tokens, Span<float> logits);
+
+    /// <summary>
+    /// Rebuilds the rows from existing ones before the next <see cref="Step"/>: new row <c>i</c> takes the caches of old row
+    /// <c>sourceRows[i]</c>. The new row count is <c>sourceRows.Length</c> (fewer when batch items finished; a row may be
+    /// copied to several new rows).
+    /// </summary>
+    /// <param name="sourceRows">For each new row, the old row it continues.</param>
+    void Reorder(ReadOnlySpan<int> sourceRows);
+}
