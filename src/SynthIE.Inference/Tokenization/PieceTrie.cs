@@ -67,18 +67,21 @@ internal sealed class PieceTrie
     private sealed class Builder
     {
         private readonly (byte[] Key, int Id)[] _keys;
-        private Node[] _nodes = new Node[1024];
-        private int _firstFree = 1;
+        private Node[] _nodes = [];
+
+        // Free slots form a list in increasing order (_nextFree/_previousFree, -1 ends it), so the search for a base
+        // visits only free slots.
+        private int[] _nextFree = [];
+        private int[] _previousFree = [];
+        private int _firstFree = -1;
+        private int _lastFree = -1;
         private int _size = 1;
 
         public Builder((byte[] Key, int Id)[] keys)
         {
             _keys = keys;
-            for (int i = 0; i < _nodes.Length; i++)
-            {
-                _nodes[i] = new Node { Base = 0, Check = -1, Value = -1 };
-            }
-
+            EnsureSize(1024);
+            Occupy(0);
             _nodes[0].Check = -2;
         }
 
@@ -121,6 +124,7 @@ internal sealed class PieceTrie
                 for (int k = 0; k < count; k++)
                 {
                     int child = childBase + labels[k];
+                    Occupy(child);
                     _nodes[child].Check = node;
                     _size = Math.Max(_size, child + 1);
                 }
@@ -129,11 +133,6 @@ internal sealed class PieceTrie
                 {
                     work.Push((childBase + labels[k], bounds[k], bounds[k + 1], depth + 1));
                 }
-
-                while (_firstFree < _nodes.Length && _nodes[_firstFree].Check != -1)
-                {
-                    _firstFree++;
-                }
             }
 
             return _nodes.AsSpan(0, _size).ToArray();
@@ -141,38 +140,66 @@ internal sealed class PieceTrie
 
         private int FindBase(ReadOnlySpan<byte> labels)
         {
-            for (int position = _firstFree; ; position++)
+            int position = _firstFree;
+            while (true)
             {
-                EnsureSize(position + 257);
-                if (_nodes[position].Check != -1)
+                if (position < 0)
                 {
-                    continue;
+                    // No free slot fits: grow and continue from the first new slot.
+                    int old = _nodes.Length;
+                    EnsureSize(old * 2);
+                    position = old;
                 }
 
                 int candidate = position - labels[0];
-                if (candidate < 1)
+                if (candidate >= 1)
                 {
-                    continue;
-                }
-
-                bool fits = true;
-                for (int k = 1; k < labels.Length; k++)
-                {
-                    if (_nodes[candidate + labels[k]].Check != -1)
+                    EnsureSize(candidate + 256);
+                    bool fits = true;
+                    for (int k = 1; k < labels.Length; k++)
                     {
-                        fits = false;
-                        break;
+                        if (_nodes[candidate + labels[k]].Check != -1)
+                        {
+                            fits = false;
+                            break;
+                        }
+                    }
+
+                    if (fits)
+                    {
+                        return candidate;
                     }
                 }
 
-                if (fits)
-                {
-                    return candidate;
-                }
+                position = _nextFree[position];
             }
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Occupy(int slot)
+        {
+            int previous = _previousFree[slot];
+            int next = _nextFree[slot];
+            if (previous >= 0)
+            {
+                _nextFree[previous] = next;
+            }
+            else
+            {
+                _firstFree = next;
+            }
+
+            if (next >= 0)
+            {
+                _previousFree[next] = previous;
+            }
+            else
+            {
+                _lastFree = previous;
+            }
+
+            _nodes[slot].Check = -2;
+        }
+
         private void EnsureSize(int size)
         {
             if (size <= _nodes.Length)
@@ -181,11 +208,27 @@ internal sealed class PieceTrie
             }
 
             int old = _nodes.Length;
-            Array.Resize(ref _nodes, Math.Max(size, old * 2));
-            for (int i = old; i < _nodes.Length; i++)
+            int length = Math.Max(size, old * 2);
+            Array.Resize(ref _nodes, length);
+            Array.Resize(ref _nextFree, length);
+            Array.Resize(ref _previousFree, length);
+            for (int i = old; i < length; i++)
             {
                 _nodes[i] = new Node { Base = 0, Check = -1, Value = -1 };
+                _previousFree[i] = i == old ? _lastFree : i - 1;
+                _nextFree[i] = i + 1 < length ? i + 1 : -1;
             }
+
+            if (_lastFree >= 0)
+            {
+                _nextFree[_lastFree] = old;
+            }
+            else
+            {
+                _firstFree = old;
+            }
+
+            _lastFree = length - 1;
         }
     }
 }
