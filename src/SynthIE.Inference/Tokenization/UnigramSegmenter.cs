@@ -5,9 +5,9 @@ namespace SynthIE.Inference.Tokenization;
 /// <summary>
 /// SentencePiece's Unigram segmentation of normalized UTF-8 text (its optimized Viterbi, <c>EncodeOptimized</c>):
 /// for every character start, in order, each piece found in the trie from there (shortest first) proposes
-/// <c>best(start) + score</c> for its end, kept only if strictly greater than the best so far (float arithmetic, as in
-/// C++); a character with no one-character piece also proposes <c>&lt;unk&gt;</c> with score
-/// <c>min(normal scores) − 10</c>. The best path is read backwards and runs of consecutive <c>&lt;unk&gt;</c> are
+/// <c>best(start) + score</c> for its end, kept only if strictly greater than the best so far (summed and compared in
+/// double, stored as float, as the C++ code does); a character with no one-character piece also proposes <c>&lt;unk&gt;</c> with score
+/// <c>min(normal scores) − 10</c> (summed in float). The best path is read backwards and runs of consecutive <c>&lt;unk&gt;</c> are
 /// merged into one, as SentencePiece does. Immutable and safe to share between threads; scratch comes from
 /// <see cref="ArrayPool{T}"/>.
 /// </summary>
@@ -83,10 +83,12 @@ internal sealed class UnigramSegmenter
                 if (id >= 0)
                 {
                     int end = key + 1;
-                    float candidate = scores[id] + scoreHere;
+                    // In SentencePiece the piece score has type double here (the conditional with the user-defined
+                    // bonus is double), so the sum and the comparison are in double and the result is stored as float.
+                    double candidate = (double)scores[id] + scoreHere;
                     if (bestStart[end] == -1 || candidate > bestScore[end])
                     {
-                        bestScore[end] = candidate;
+                        bestScore[end] = (float)candidate;
                         bestStart[end] = startsAt;
                         bestId[end] = id;
                     }
