@@ -1,9 +1,8 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace SynthIE.Inference.Tokenization;
 
-/// <summary>A growable buffer rented from <see cref="ArrayPool{T}.Shared"/>; dispose it to give the array back.</summary>
+/// <summary>A growable buffer from <see cref="ScratchArrays"/> (pooled when small); dispose it to give the array back.</summary>
 /// <typeparam name="T">The element type.</typeparam>
 internal ref struct PooledBuffer<T>
 {
@@ -11,7 +10,7 @@ internal ref struct PooledBuffer<T>
 
     public PooledBuffer(int initialCapacity)
     {
-        _array = ArrayPool<T>.Shared.Rent(Math.Max(initialCapacity, 16));
+        _array = ScratchArrays.Rent<T>(Math.Max(initialCapacity, 16));
         Count = 0;
     }
 
@@ -48,10 +47,7 @@ internal ref struct PooledBuffer<T>
         T[] array = _array;
         _array = [];
         Count = 0;
-        if (array.Length > 0)
-        {
-            ArrayPool<T>.Shared.Return(array);
-        }
+        ScratchArrays.Return(array);
     }
 
     private void Grow(int capacity)
@@ -63,13 +59,10 @@ internal ref struct PooledBuffer<T>
             throw new InsufficientMemoryException($"A tokenizer buffer of {capacity} elements exceeds the largest array .NET allows.");
         }
 
-        T[] bigger = ArrayPool<T>.Shared.Rent(newLength);
+        T[] bigger = ScratchArrays.Rent<T>(newLength);
         _array.AsSpan(0, Count).CopyTo(bigger);
         T[] old = _array;
         _array = bigger;
-        if (old.Length > 0)
-        {
-            ArrayPool<T>.Shared.Return(old);
-        }
+        ScratchArrays.Return(old);
     }
 }

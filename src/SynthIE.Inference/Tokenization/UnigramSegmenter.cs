@@ -1,4 +1,3 @@
-using System.Buffers;
 
 namespace SynthIE.Inference.Tokenization;
 
@@ -9,7 +8,7 @@ namespace SynthIE.Inference.Tokenization;
 /// double, stored as float, as the C++ code does); a character with no one-character piece also proposes <c>&lt;unk&gt;</c> with score
 /// <c>min(normal scores) − 10</c> (summed in float). The best path is read backwards and runs of consecutive <c>&lt;unk&gt;</c> are
 /// merged into one, as SentencePiece does. Immutable and safe to share between threads; scratch comes from
-/// <see cref="ArrayPool{T}"/>.
+/// <see cref="ScratchArrays"/>.
 /// </summary>
 internal sealed class UnigramSegmenter
 {
@@ -40,9 +39,9 @@ internal sealed class UnigramSegmenter
             return;
         }
 
-        float[] bestScore = ArrayPool<float>.Shared.Rent(size + 1);
-        int[] bestStart = ArrayPool<int>.Shared.Rent(size + 1);
-        int[] bestId = ArrayPool<int>.Shared.Rent(size + 1);
+        float[] bestScore = ScratchArrays.Rent<float>(size + 1);
+        int[] bestStart = ScratchArrays.Rent<int>(size + 1);
+        int[] bestId = ScratchArrays.Rent<int>(size + 1);
         try
         {
             bestStart.AsSpan(0, size + 1).Fill(-1);
@@ -52,9 +51,9 @@ internal sealed class UnigramSegmenter
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(bestScore);
-            ArrayPool<int>.Shared.Return(bestStart);
-            ArrayPool<int>.Shared.Return(bestId);
+            ScratchArrays.Return(bestScore);
+            ScratchArrays.Return(bestStart);
+            ScratchArrays.Return(bestId);
         }
     }
 
