@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace SynthIE.Inference.Models;
@@ -37,7 +36,7 @@ public sealed class SynthIEManifest
     public string Linearization { get; init; } = "fully_expanded";
 
     /// <summary>Gets the default length penalty.</summary>
-    public float LengthPenalty { get; init; } = 1.0f;
+    public double LengthPenalty { get; init; } = 1.0;
 
     /// <summary>Gets the default number of beams.</summary>
     public int NumBeams { get; init; } = 10;
@@ -105,7 +104,7 @@ public sealed class SynthIEManifest
             {
                 Name = String(root, "name", path),
                 Linearization = linearization,
-                LengthPenalty = Float(root, "length_penalty", path) ?? 1.0f,
+                LengthPenalty = Number(root, "length_penalty", path) ?? 1.0,
                 NumBeams = Positive(root, "num_beams", path) ?? 10,
                 MaxNewTokens = Positive(root, "max_new_tokens", path) ?? 256,
                 MaxInputTokens = Positive(root, "max_input_tokens", path) ?? 256,
@@ -130,7 +129,7 @@ public sealed class SynthIEManifest
         }
 
         writer.WriteString("linearization", Linearization);
-        writer.WriteNumber("length_penalty", double.Parse(LengthPenalty.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
+        writer.WriteNumber("length_penalty", LengthPenalty);
         writer.WriteNumber("num_beams", NumBeams);
         writer.WriteNumber("max_new_tokens", MaxNewTokens);
         writer.WriteNumber("max_input_tokens", MaxInputTokens);
@@ -172,7 +171,7 @@ public sealed class SynthIEManifest
         return value is null or > 0 ? value : throw new ModelLoadException(path, $"\"{field}\" must be a positive integer, not {value}.");
     }
 
-    private static float? Float(JsonElement root, string field, string path)
+    private static double? Number(JsonElement root, string field, string path)
     {
         if (!root.TryGetProperty(field, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -180,7 +179,7 @@ public sealed class SynthIEManifest
         }
 
         return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double result) && double.IsFinite(result)
-            ? (float)result
+            ? result
             : throw new ModelLoadException(path, $"\"{field}\" must be a number, not {value.GetRawText()}.");
     }
 }

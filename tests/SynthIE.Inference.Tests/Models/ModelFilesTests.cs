@@ -46,13 +46,13 @@ public sealed class ModelFilesTests : IDisposable
     [Fact]
     public void Manifest_round_trips_and_rejects_unknown_fields_and_bad_values()
     {
-        var manifest = new SynthIEManifest { Name = "synthie_base_sc", Linearization = "subject_collapsed", LengthPenalty = 0.6f, World = "world" };
+        var manifest = new SynthIEManifest { Name = "synthie_base_sc", Linearization = "subject_collapsed", LengthPenalty = 0.6, World = "world" };
         string path = Path.Combine(_dir, SynthIEManifest.FileName);
         manifest.Save(path);
         SynthIEManifest read = SynthIEManifest.Load(path);
         Assert.Equal("synthie_base_sc", read.Name);
         Assert.Equal("subject_collapsed", read.Linearization);
-        Assert.Equal(0.6f, read.LengthPenalty);
+        Assert.Equal(0.6, read.LengthPenalty);
         Assert.Equal(10, read.NumBeams);
         Assert.Equal(256, read.MaxNewTokens);
         Assert.Equal("world", read.World);
