@@ -196,7 +196,7 @@ public sealed class BeamSearchTests
         var random = new Random(7);
         int[] shuffled = [.. Enumerable.Range(0, 300).OrderBy(_ => random.Next())];
         var constraint = new TableConstraint([shuffled], (_, _) => 0);
-        var script = new ScriptedLogits(300, (item, history) => RandomRow(300, item, history, quantized: true));
+        var script = new ScriptedLogits(300, (item, history) => RandomLogits.Row(300, seed: 1, item, history, quantized: true, endBias: 0f));
         var plain = new DecodingOptions { NumBeams = 4, NumReturnSequences = 4, LengthPenalty = 0.8, MaxNewTokens = 12 };
         var constrained = new DecodingOptions { NumBeams = 4, NumReturnSequences = 4, LengthPenalty = 0.8, MaxNewTokens = 12, Constraint = constraint };
 
@@ -249,20 +249,6 @@ public sealed class BeamSearchTests
 
         var error = Assert.Throws<InvalidOperationException>(() => Run(new BeamSearch(options), options, script, 1, out _));
         Assert.Contains("batch item 0, beam 0", error.Message, StringComparison.Ordinal);
-    }
-
-    internal static float[] RandomRow(int vocabularySize, int item, IReadOnlyList<int> history, bool quantized)
-    {
-        int seed = HashCode.Combine(item, ScriptedLogits.Key(history));
-        var random = new Random(seed);
-        var row = new float[vocabularySize];
-        for (int t = 0; t < row.Length; t++)
-        {
-            // Quantized logits make equal scores (ties) common.
-            row[t] = quantized ? random.Next(-6, 3) * 0.5f : (float)((random.NextDouble() * 8) - 5);
-        }
-
-        return row;
     }
 
     private static ScriptedLogits LengthPenaltyScript() =>
