@@ -124,6 +124,34 @@ public sealed class BeamSearchTests
             [MaxLength("0 2 2", Math.Log(.36) / 3), MaxLength("0 2 3", Math.Log(.24) / 3)],
             ExpectedSteps: 2),
 
+        // The SynthIE first step: the constraint allows {end, 2}, then {end, 3}, then {end}, then nothing. K = 3, lp = 1.
+        // Step 1 (len 1): row 0: [0 2] ln .7 (rank 0) -> beam; [0 e] ln .3 (rank 1) -> hypothesis [0] (len 1, the empty
+        //   output), score ln .3. Junk rows 1, 2 tie at -1e9 (float32 spacing 64 swallows the log-probs), flat order:
+        //   row 1 end (rank 2 < K) -> hypothesis [0] at -1e9; row 1 token 2 -> beam; row 2 end (rank 4) skipped;
+        //   row 2 token 2 -> beam. Beams: three copies of [0 2] (scores ln .7, -1e9, -1e9).
+        // Step 2 (len 2): [0 2 3] ln .42 -> beam; [0 2 e] ln .28 -> hypothesis (3 held, worst -1e9); row 1's end at -1e9
+        //   (rank 2) scores -1e9/2 = -5e8 > worst -> added, the -1e9 one pruned (worst -5e8); junk [0 2 3] beams follow.
+        // Step 3 (len 3): [0 2 3 e] ln .42 -> score ln(.42)/3 beats -5e8, which is pruned (worst = ln .3); the junk end
+        //   candidates (-1e9/3) are not added; the rest are -inf (disallowed). is_done: ln .3 >= ln(.42)/3? No.
+        // Step 4: every beam is -inf; is_done: ln .3 >= -inf -> done. The genuine empty hypothesis [0 1] comes third.
+        new BeamCase(
+            "SynthIE-like first step: junk -1e9 beams fill beam and hypothesis slots until real ones replace them",
+            new DecodingOptions
+            {
+                NumBeams = 3,
+                NumReturnSequences = 3,
+                LengthPenalty = 1.0,
+                MaxNewTokens = 5,
+                Constraint = new TableConstraint(
+                    [[1, 2], [1, 3], [1], []],
+                    (phase, token) => token == 1 ? 3 : phase + 1),
+            },
+            new ScriptedLogits(V, (1, 1.0))
+                .Add("0", (2, .7), (1, .3))
+                .Add("0 2", (3, .6), (1, .4)),
+            [Eos("0 2 3 1", Math.Log(.42) / 3), Eos("0 2 1", Math.Log(.28) / 2), Eos("0 1", Math.Log(.3))],
+            ExpectedSteps: 4),
+
         // First case again with R = 2: the two best of the three, in order.
         new BeamCase(
             "num_return_sequences below K returns the best ones in order",
