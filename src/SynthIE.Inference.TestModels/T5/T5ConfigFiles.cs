@@ -40,7 +40,7 @@ internal static class T5ConfigFiles
         w.WriteString("generator", "SynthIE.Inference.TestModels (seeded random weights, not a trained model)");
         w.WriteNumber("seed", o.Seed);
         w.WriteNumber("logit_std", ShortestDouble(o.LogitStd));
-        w.WriteNumber("eos_chance", ShortestDouble(o.EosChance));
+        w.WriteNumber("eos_target_length", o.EosTargetLength);
         w.WriteEndObject();
         w.WriteBoolean("tie_word_embeddings", false);
         w.WriteString("torch_dtype", "float32");

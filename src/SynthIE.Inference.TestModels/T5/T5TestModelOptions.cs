@@ -62,11 +62,13 @@ public sealed record T5TestModelOptions
     public float LogitStd { get; init; } = 4f;
 
     /// <summary>
-    /// Gets the rough chance per step that EOS (id 1) is the greedy choice: EOS's logit is nearly constant and set to this
-    /// quantile of the largest other logit, measured on seeded random inputs while generating. 0 gives EOS a zero lm_head
-    /// column (its logit is then always 0 and it is practically never chosen). Must be in [0, 1).
+    /// Gets the decoder length around which greedy decoding ends: EOS (id 1) gets a logit that rises with the decoder
+    /// position n like <c>median + Δ·(1 − (L+1)/(n+1))</c>, where median is the typical best other logit and
+    /// Δ = 2·<see cref="LogitStd"/>. EOS is practically never chosen at the first steps, competes evenly with the best
+    /// token at n = L and usually wins later; against an ordinary token (as under prefix constraints) it wins from about
+    /// n = (L+1)/3. 0 gives EOS a zero lm_head column (logit 0 everywhere). Must be 0..100000.
     /// </summary>
-    public float EosChance { get; init; } = 0.15f;
+    public int EosTargetLength { get; init; } = 24;
 
     /// <summary>Gets a value indicating whether an <c>onnx/</c> folder with copies of <c>encoder_model.onnx</c> and
     /// <c>decoder_model_merged.onnx</c> is written too (the layout transformers.js loads).</summary>
@@ -113,6 +115,11 @@ public sealed record T5TestModelOptions
     public void Validate()
     {
         Positive(DModel, "d_model");
+        if (DModel < 8)
+        {
+            throw new ArgumentException($"d_model must be at least 8 (3 coordinates are reserved for the EOS schedule), not {DModel}.", "d_model");
+        }
+
         Positive(DKv, "d_kv");
         Positive(NumHeads, "num_heads");
         Positive(DFf, "d_ff");
@@ -149,9 +156,9 @@ public sealed record T5TestModelOptions
 
         Positive(WeightScale, nameof(WeightScale));
         Positive(LogitStd, nameof(LogitStd));
-        if (!(EosChance >= 0 && EosChance < 1))
+        if (EosTargetLength is < 0 or > 100_000)
         {
-            throw new ArgumentException($"EosChance must be in [0, 1), not {EosChance.ToString(CultureInfo.InvariantCulture)}.", nameof(EosChance));
+            throw new ArgumentException($"EosTargetLength must be 0..100000, not {EosTargetLength}.", nameof(EosTargetLength));
         }
     }
 

@@ -63,7 +63,7 @@ public sealed class T5TestModelDeterminismTests
     [InlineData("DModel")]
     [InlineData("RelativeAttentionNumBuckets")]
     [InlineData("FeedForwardProj")]
-    [InlineData("EosChance")]
+    [InlineData("EosTargetLength")]
     public void Invalid_options_are_rejected_naming_the_field(string field)
     {
         T5TestModelOptions bad = field switch
@@ -71,7 +71,7 @@ public sealed class T5TestModelDeterminismTests
             "DModel" => T5TestModelOptions.Tiny with { DModel = 0 },
             "RelativeAttentionNumBuckets" => T5TestModelOptions.Tiny with { RelativeAttentionNumBuckets = 30 },
             "FeedForwardProj" => T5TestModelOptions.Tiny with { FeedForwardProj = "swiglu" },
-            _ => T5TestModelOptions.Tiny with { EosChance = 1f },
+            _ => T5TestModelOptions.Tiny with { EosTargetLength = -1 },
         };
         using var directory = new TemporaryDirectory("bad");
         ArgumentException error = Assert.ThrowsAny<ArgumentException>(() => T5TestModel.Write(directory.Path, bad));
@@ -80,7 +80,7 @@ public sealed class T5TestModelDeterminismTests
             "DModel" => "d_model",
             "RelativeAttentionNumBuckets" => "relative_attention_num_buckets",
             "FeedForwardProj" => "swiglu",
-            _ => "EosChance",
+            _ => "EosTargetLength",
         }, error.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(directory.Path));
     }

@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 
 namespace SynthIE.Inference.Tests.TestModels;
 
-/// <summary>Greedy outputs of the tiny model are usable test material: input-dependent, varied, and usually ending in EOS.</summary>
+/// <summary>Greedy outputs of the tiny model are usable test material: input-dependent, varied, and ending in EOS after some tokens.</summary>
 public sealed class T5TestModelGreedyOutputTests : IClassFixture<TinyT5ModelFixture>
 {
     private readonly TinyT5ModelFixture _model;
@@ -16,7 +16,7 @@ public sealed class T5TestModelGreedyOutputTests : IClassFixture<TinyT5ModelFixt
     }
 
     [Fact]
-    public void Greedy_outputs_depend_on_the_input_and_mostly_end_with_eos()
+    public void Greedy_outputs_depend_on_the_input_and_end_with_eos_after_some_tokens()
     {
         const int Inputs = 24, MaxNewTokens = 64;
         var random = new Random(7);
@@ -32,10 +32,11 @@ public sealed class T5TestModelGreedyOutputTests : IClassFixture<TinyT5ModelFixt
         int distinct = outputs.Select(o => string.Join(',', o)).Distinct().Count();
         int endedWithEos = outputs.Count(o => o[^1] == 1);
         int distinctFirstTokens = outputs.Select(o => o[0]).Distinct().Count();
-        int distinctTokens = outputs.SelectMany(o => o).Distinct().Count();
-        _output.WriteLine($"distinct outputs {distinct}, ended with EOS {endedWithEos}, distinct first tokens {distinctFirstTokens}, distinct tokens {distinctTokens}, mean length {outputs.Average(o => o.Count):F1}");
+        int shortest = outputs.Min(o => o.Count);
+        _output.WriteLine($"distinct outputs {distinct}, ended with EOS {endedWithEos}, distinct first tokens {distinctFirstTokens}, shortest {shortest}, mean length {outputs.Average(o => o.Count):F1}");
         Assert.True(distinct >= Inputs * 3 / 4, $"only {distinct} distinct outputs for {Inputs} inputs");
-        Assert.True(endedWithEos >= Inputs / 2, $"only {endedWithEos} of {Inputs} outputs ended with EOS");
-        Assert.True(distinctTokens >= 40, $"only {distinctTokens} distinct tokens in all outputs");
+        Assert.True(distinctFirstTokens >= Inputs / 3, $"only {distinctFirstTokens} distinct first tokens for {Inputs} inputs");
+        Assert.True(endedWithEos >= Inputs * 3 / 4, $"only {endedWithEos} of {Inputs} outputs ended with EOS within {MaxNewTokens} tokens");
+        Assert.True(shortest >= 5, $"an output ended after {shortest} tokens; EOS should be out of reach at the first steps");
     }
 }
