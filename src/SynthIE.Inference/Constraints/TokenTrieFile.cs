@@ -92,6 +92,7 @@ internal static class TokenTrieFile
         long payloadLength = (long)firstChild.Length + labels.Length + padding + terminal.Length;
         ulong checksum = StableHash.Hash64(firstChild, ChecksumSeed);
         checksum = StableHash.Hash64(labels, checksum);
+        checksum = StableHash.Hash64(zeros[..padding], checksum);
         checksum = StableHash.Hash64(terminal, checksum);
 
         Span<byte> header = stackalloc byte[HeaderSize];
@@ -198,6 +199,7 @@ internal static class TokenTrieFile
             {
                 ulong checksum = HashRegion(pointer + firstChildOffset, 4L * (n + 1), ChecksumSeed);
                 checksum = HashRegion(pointer + labelsOffset, 4L * n, checksum);
+                checksum = HashRegion(pointer + labelsOffset + (4L * n), terminalOffset - labelsOffset - (4L * n), checksum);
                 checksum = HashRegion(pointer + terminalOffset, terminalLength, checksum);
                 if (checksum != BinaryPrimitives.ReadUInt64LittleEndian(header[104..]))
                 {

@@ -70,8 +70,7 @@ public sealed class FactParser
                 IsDuplicate: !seen.Add((subject, relation, @object))));
         }
 
-        diagnostics.Sort((a, b) => a.Position.CompareTo(b.Position));
-        return new FactParseResult(text, facts, diagnostics);
+        return new FactParseResult(text, facts, [.. diagnostics.OrderBy(d => d.Position)]);
     }
 
     private static FactArgument Argument(
@@ -116,7 +115,7 @@ public sealed class FactParser
         {
             if (!PythonWhitespace.IsBlank(piece.Text))
             {
-                names.Add((PythonWhitespace.Strip(piece.Text.ToString()), piece.Start));
+                names.Add((PythonWhitespace.Strip(piece.Text.ToString()), piece.NameStart));
             }
         }
 
@@ -147,7 +146,7 @@ public sealed class FactParser
                 {
                     if (!PythonWhitespace.IsBlank(piece.Text))
                     {
-                        names.Add((PythonWhitespace.Strip(piece.Text.ToString()), groupStart + piece.Start));
+                        names.Add((PythonWhitespace.Strip(piece.Text.ToString()), groupStart + piece.NameStart));
                     }
                 }
 
@@ -238,7 +237,7 @@ public sealed class FactParser
                     string fragment = PythonWhitespace.Strip(piece.Text.ToString());
                     diagnostics.Add(new ParseDiagnostic(
                         ParseDiagnosticKind.TextOutsideFact,
-                        piece.Start,
+                        piece.NameStart,
                         fragment,
                         $"'{fragment}' stands {where}, outside any fact."));
                 }
@@ -313,5 +312,21 @@ public sealed class FactParser
     private readonly record struct Piece(int Marker, int MarkerStart, int Start, ReadOnlyMemory<char> Memory)
     {
         public ReadOnlySpan<char> Text => Memory.Span;
+
+        /// <summary>Gets where the text starts once leading whitespace is skipped.</summary>
+        public int NameStart
+        {
+            get
+            {
+                ReadOnlySpan<char> text = Text;
+                int skipped = 0;
+                while (skipped < text.Length && PythonWhitespace.IsWhiteSpace(text[skipped]))
+                {
+                    skipped++;
+                }
+
+                return Start + skipped;
+            }
+        }
     }
 }
