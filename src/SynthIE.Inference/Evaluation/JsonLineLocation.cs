@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace SynthIE.Inference.Evaluation;
+
+/// <summary>One line of a JSON Lines file, with helpers that read fields and fail naming the file, line and field.</summary>
+/// <param name="FilePath">The file.</param>
+/// <param name="LineNumber">The 1-based line.</param>
+internal readonly record struct JsonLineLocation(string FilePath, int LineNumber)
+{
+    /// <summary>Returns <c>file:line</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{FilePath}:{LineNumber}");
+
+    /// <summary>Makes the exception for a problem on this line.</summary>
+    /// <param name="message">What is wrong.</param>
+    /// <param name="innerException">The underlying error, if any.</param>
+    /// <returns>The exception.</returns>
+    public EvaluationDataException Error(string message, Exception? innerException = null) =>
+        new(FilePath, LineNumber, message, innerException);
+
+    /// <summary>Checks that an element is a JSON object.</summary>
+    /// <param name="element">The element.</param>
+    /// <param name="what">Its name in messages (e.g. <c>the line</c>, <c>"triplets"[2]</c>).</param>
+    public void RequireObject(JsonElement element, string what)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw Error($"{what} must be a JSON object, not {Describe(element)}.");
+        }
+    }
+
+    /// <summary>Gets a property that must be present.</summary>
+    /// <param name="owner">The object holding it.</param>
+    /// <param name="name">The property name.</param>
+    /// <param name="where">The owner's name in messages; empty for the line's top level.</param>
+    /// <returns>The property value.</returns>
+    public JsonElement Required(JsonElement owner, string name, string where)
+    {
+        if (!owner.TryGetProperty(name, out JsonElement value))
+        {
+            throw Error($"required field {Path(where, name)} is missing.");
+        }
+
+        return value;
+    }
+
+    /// <summary>Gets a property that must be a JSON array.</summary>
+    /// <param name="owner">The object holding it.</param>
+    /// <param name="name">The property name.</param>
+    /// <param name="where">The owner's name in messages; empty for the line's top level.</param>
+    /// <returns>The array.</returns>
+    public JsonElement RequiredArray(JsonElement owner, string name, string where)
+    {
+        JsonElement value = Required(owner, name, where);
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw Error($"field {Path(where, name)} must be a JSON array, not {Describe(value)}.");
+        }
+
+        return value;
+    }
+
+    /// <summary>Gets a property that must be a JSON string.</summary>
+    /// <param name="owner">The object holding it.</param>
+    /// <param name="name">The property name.</param>
+    /// <param name="where">The owner's name in messages; empty for the line's top level.</param>
+    /// <returns>The string.</returns>
+    public string RequiredString(JsonElement owner, string name, string where)
+    {
+        JsonElement value = Required(owner, name, where);
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw Error($"field {Path(where, name)} must be a string, not {Describe(value)}.");
+        }
+
+        return value.GetString()!;
+    }
+
+    /// <summary>Gets a document id: a JSON string (its value) or number (its text as written).</summary>
+    /// <param name="owner">The object holding it.</param>
+    /// <param name="name">The property name.</param>
+    /// <returns>The id.</returns>
+    public string RequiredId(JsonElement owner, string name)
+    {
+        JsonElement value = Required(owner, name, string.Empty);
+        string id = value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.Number => value.GetRawText(),
+            _ => throw Error($"field \"{name}\" must be a string or a number, not {Describe(value)}."),
+        };
+        if (id.Length == 0)
+        {
+            throw Error($"field \"{name}\" is empty.");
+        }
+
+        return id;
+    }
+
+    /// <summary>Gets the name of one part of a triplet: <c>owner.part.field</c>, a non-empty string.</summary>
+    /// <param name="triplet">The triplet object.</param>
+    /// <param name="part">The part (<c>subject</c>, <c>predicate</c>, <c>relation</c>, <c>object</c>).</param>
+    /// <param name="field">The name field (<c>surfaceform</c>, <c>label</c>).</param>
+    /// <param name="where">The triplet's name in messages.</param>
+    /// <returns>The name.</returns>
+    public string TripletPartName(JsonElement triplet, string part, string field, string where)
+    {
+        JsonElement partElement = Required(triplet, part, where);
+        string partPath = $"{where}.{part}";
+        RequireObject(partElement, $"field {partPath}");
+        string name = RequiredString(partElement, field, partPath);
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw Error($"field {partPath}.{field} is empty.");
+        }
+
+        return name;
+    }
+
+    private static string Path(string where, string name) => where.Length == 0 ? $"\"{name}\"" : $"{where}.{name}";
+
+    private static string Describe(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => element.ValueKind.ToString(),
+    };
+}

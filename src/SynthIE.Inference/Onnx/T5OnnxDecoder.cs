@@ -1,0 +1,452 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using SynthIE.Inference.Decoding;
+
+namespace SynthIE.Inference.Onnx;
+
+/// <summary>
+/// Drives the T5 decoder graphs a token at a time with a key/value cache, for rows = batch items × beams.
+/// </summary>
+/// <remarks>
+/// <para>Rows are logical: <see cref="Reorder"/> only composes a row map, and the self-attention cache is gathered once,
+/// right before the next <see cref="Step"/>, and only when the map is not the identity.</para>
+/// <para>The first step runs one physical row per batch item (all beams of an item start from the same token, so their
+/// logits are equal) and copies the logits to the item's rows, as CTranslate2 expands beams after the first step.</para>
+/// <para>Cross-attention keys/values and the encoder states depend only on the batch item, so they are rebuilt only when
+/// the sequence of items behind the rows changes (the first expansion, and when finished items leave the batch).</para>
+/// </remarks>
+internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
+{
+    private readonly T5OnnxModel _model;
+    private readonly T5EncoderOutput _encoder;
+    private readonly RunOptions _runOptions;
+    private readonly int _layers;
+    private readonly int _heads;
+    private readonly int _headDim;
+    private readonly int _modelDim;
+    private readonly string[] _stepInputNames;
+    private readonly string[] _stepOutputNames;
+    private readonly string[] _firstInputNames;
+    private readonly string[] _firstOutputNames;
+    private readonly OrtValue[] _stepInputs;
+    private readonly OrtValue[] _firstInputs;
+
+    // Logical rows.
+    private int[] _rowItem;
+    private int[] _rowSource; // logical row -> physical row of _selfCache
+    private int _rowCount;
+
+    // Self-attention cache from the last step: 2 × layers tensors [physicalRows, heads, pastLength, headDim].
+    private OrtValue[]? _selfCache;
+    private int _physicalRows;
+    private int _pastLength;
+
+    // Cross-attention cache from the first step: 2 × layers tensors [crossRows, heads, encoderLength, headDim], and the row of each item.
+    private OrtValue[]? _crossSource;
+    private int[]? _crossRowOfItem;
+
+    // Row-level tensors matching _rowTensorsItems: cross cache, encoder states, encoder mask.
+    private OrtValue[]? _rowCross;
+    private OrtValue? _rowHidden;
+    private OrtValue? _rowMask;
+    private int[] _rowTensorsItems = [];
+    private bool _disposed;
+
+    /// <summary>Initializes a decoder over <paramref name="encoder"/>'s items, each repeated <paramref name="rowsPerItem"/> times.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="encoder">The encoder output (the caller keeps ownership and must keep it alive).</param>
+    /// <param name="rowsPerItem">Rows per batch item (the number of beams).</param>
+    /// <param name="runOptions">Run options (for cancellation; the caller keeps ownership).</param>
+    public T5OnnxDecoder(T5OnnxModel model, T5EncoderOutput encoder, int rowsPerItem, RunOptions runOptions)
+    {
+        _model = model;
+        _encoder = encoder;
+        _runOptions = runOptions;
+        _layers = model.Config.DecoderLayerCount;
+        _heads = model.Config.HeadCount;
+        _headDim = model.Config.HeadDimension;
+        _modelDim = model.Config.ModelDimension;
+        VocabularySize = model.Config.VocabularySize;
+
+        _rowCount = encoder.ItemCount * rowsPerItem;
+        _rowItem = new int[_rowCount];
+        _rowSource = new int[_rowCount];
+        for (int i = 0; i < _rowCount; i++)
+        {
+            _rowItem[i] = i / rowsPerItem;
+        }
+
+        bool merged = model.MergedDecoder is not null;
+        var selfPresents = new List<string>();
+        var crossPresents = new List<string>();
+        var selfPast = new List<string>();
+        var crossPast = new List<string>();
+        for (int layer = 0; layer < _layers; layer++)
+        {
+            foreach (string kind in new[] { "key", "value" })
+            {
+                selfPresents.Add(T5OnnxModel.PresentName(layer, "decoder", kind));
+                crossPresents.Add(T5OnnxModel.PresentName(layer, "encoder", kind));
+                selfPast.Add(T5OnnxModel.PastName(layer, "decoder", kind));
+                crossPast.Add(T5OnnxModel.PastName(layer, "encoder", kind));
+            }
+        }
+
+        string[] common = ["encoder_attention_mask", "input_ids", "encoder_hidden_states"];
+        _stepInputNames = merged ? [.. common, .. selfPast, .. crossPast, "use_cache_branch"] : [.. common, .. selfPast, .. crossPast];
+        _firstInputNames = merged ? _stepInputNames : common;
+        _stepOutputNames = ["logits", .. selfPresents];
+        _firstOutputNames = ["logits", .. selfPresents, .. crossPresents];
+        _stepInputs = new OrtValue[_stepInputNames.Length];
+        _firstInputs = new OrtValue[_firstInputNames.Length];
+    }
+
+    /// <inheritdoc/>
+    public int VocabularySize { get; }
+
+    /// <inheritdoc/>
+    public int RowCount => _rowCount;
+
+    /// <summary>Gets the number of tokens already in the cache.</summary>
+    public int PastLength => _pastLength;
+
+    /// <inheritdoc/>
+    public void Step(ReadOnlySpan<long> tokens, Span<float> logits)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (tokens.Length != _rowCount)
+        {
+            throw new ArgumentException($"Expected one token for each of the {_rowCount} rows, got {tokens.Length}.", nameof(tokens));
+        }
+
+        if (logits.Length < _rowCount * VocabularySize)
+        {
+            throw new ArgumentException($"The logits buffer holds {logits.Length} floats; {_rowCount} rows × {VocabularySize} are needed.", nameof(logits));
+        }
+
+        if (_selfCache is null)
+        {
+            FirstStep(tokens, logits);
+        }
+        else
+        {
+            NextStep(tokens, logits);
+        }
+
+        _pastLength++;
+    }
+
+    /// <inheritdoc/>
+    public void Reorder(ReadOnlySpan<int> sourceRows)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var items = new int[sourceRows.Length];
+        var sources = new int[sourceRows.Length];
+        for (int i = 0; i < sourceRows.Length; i++)
+        {
+            int from = sourceRows[i];
+            if ((uint)from >= (uint)_rowCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(sourceRows), $"Row {from} does not exist (there are {_rowCount}).");
+            }
+
+            items[i] = _rowItem[from];
+            sources[i] = _rowSource[from];
+        }
+
+        _rowItem = items;
+        _rowSource = sources;
+        _rowCount = sourceRows.Length;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        DisposeAll(_selfCache);
+        DisposeAll(_crossSource);
+        DisposeAll(_rowCross);
+        _rowHidden?.Dispose();
+        _rowMask?.Dispose();
+    }
+
+    private void FirstStep(ReadOnlySpan<long> tokens, Span<float> logits)
+    {
+        // One physical row per distinct item, in order of first appearance; every row of an item must start from the same token.
+        var physicalItems = new List<int>();
+        var physicalOfItem = new int[_encoder.ItemCount];
+        Array.Fill(physicalOfItem, -1);
+        var physicalTokens = new List<long>();
+        for (int row = 0; row < _rowCount; row++)
+        {
+            int item = _rowItem[row];
+            if (physicalOfItem[item] < 0)
+            {
+                physicalOfItem[item] = physicalItems.Count;
+                physicalItems.Add(item);
+                physicalTokens.Add(tokens[row]);
+            }
+            else if (physicalTokens[physicalOfItem[item]] != tokens[row])
+            {
+                throw new InvalidOperationException("At the first step all rows of a batch item must hold the same token.");
+            }
+
+            _rowSource[row] = physicalOfItem[item];
+        }
+
+        int rows = physicalItems.Count;
+        int[] itemsArray = [.. physicalItems];
+        using OrtValue ids = NewTensor(TensorElementType.Int64, [rows, 1]);
+        Span<long> idSpan = ids.GetTensorMutableDataAsSpan<long>();
+        for (int i = 0; i < rows; i++)
+        {
+            idSpan[i] = physicalTokens[i];
+        }
+
+        (OrtValue hidden, OrtValue mask) = GatherEncoderStates(itemsArray);
+        var emptyPast = new List<OrtValue>();
+        try
+        {
+            _firstInputs[0] = mask;
+            _firstInputs[1] = ids;
+            _firstInputs[2] = hidden;
+            InferenceSession session;
+            if (_model.MergedDecoder is not null)
+            {
+                session = _model.MergedDecoder;
+                for (int i = 0; i < 4 * _layers; i++)
+                {
+                    OrtValue empty = NewTensor(TensorElementType.Float, [rows, _heads, 0, _headDim]);
+                    emptyPast.Add(empty);
+                    _firstInputs[3 + i] = empty;
+                }
+
+                OrtValue useCache = NewTensor(TensorElementType.Bool, [1]);
+                useCache.GetTensorMutableDataAsSpan<bool>()[0] = false;
+                emptyPast.Add(useCache);
+                _firstInputs[^1] = useCache;
+            }
+            else
+            {
+                session = _model.Decoder!;
+            }
+
+            IDisposableReadOnlyCollection<OrtValue> outputs = RunSession(session, _firstInputNames, _firstInputs, _firstOutputNames);
+            CopyLogitsAndRelease(outputs, logits);
+            _selfCache = new OrtValue[2 * _layers];
+            _crossSource = new OrtValue[2 * _layers];
+            for (int i = 0; i < 2 * _layers; i++)
+            {
+                _selfCache[i] = outputs[1 + i];
+                _crossSource[i] = outputs[1 + (2 * _layers) + i];
+            }
+
+            _physicalRows = rows;
+            _crossRowOfItem = physicalOfItem;
+        }
+        finally
+        {
+            hidden.Dispose();
+            mask.Dispose();
+            foreach (OrtValue value in emptyPast)
+            {
+                value.Dispose();
+            }
+        }
+    }
+
+    private void NextStep(ReadOnlySpan<long> tokens, Span<float> logits)
+    {
+        EnsureRowTensors();
+        GatherSelfCache();
+
+        using OrtValue ids = NewTensor(TensorElementType.Int64, [_rowCount, 1]);
+        tokens.CopyTo(ids.GetTensorMutableDataAsSpan<long>());
+        OrtValue? useCache = null;
+        try
+        {
+            _stepInputs[0] = _rowMask!;
+            _stepInputs[1] = ids;
+            _stepInputs[2] = _rowHidden!;
+            for (int i = 0; i < 2 * _layers; i++)
+            {
+                _stepInputs[3 + i] = _selfCache![i];
+                _stepInputs[3 + (2 * _layers) + i] = _rowCross![i];
+            }
+
+            InferenceSession session;
+            if (_model.MergedDecoder is not null)
+            {
+                session = _model.MergedDecoder;
+                useCache = NewTensor(TensorElementType.Bool, [1]);
+                useCache.GetTensorMutableDataAsSpan<bool>()[0] = true;
+                _stepInputs[^1] = useCache;
+            }
+            else
+            {
+                session = _model.DecoderWithPast!;
+            }
+
+            IDisposableReadOnlyCollection<OrtValue> outputs = RunSession(session, _stepInputNames, _stepInputs, _stepOutputNames);
+            CopyLogitsAndRelease(outputs, logits);
+            for (int i = 0; i < 2 * _layers; i++)
+            {
+                _selfCache![i].Dispose();
+                _selfCache[i] = outputs[1 + i];
+            }
+        }
+        finally
+        {
+            useCache?.Dispose();
+            Array.Clear(_stepInputs);
+        }
+
+        _physicalRows = _rowCount;
+        for (int i = 0; i < _rowCount; i++)
+        {
+            _rowSource[i] = i;
+        }
+    }
+
+    private IDisposableReadOnlyCollection<OrtValue> RunSession(InferenceSession session, string[] inputNames, OrtValue[] inputs, string[] outputNames)
+    {
+        try
+        {
+            return session.Run(_runOptions, inputNames, inputs, outputNames);
+        }
+        catch (OnnxRuntimeException) when (_runOptions.Terminate)
+        {
+            throw new OperationCanceledException("Decoding was cancelled during a decoder step.");
+        }
+    }
+
+    /// <summary>
+    /// Copies the logits output [physicalRows, 1, V] to the logical rows and disposes it. The other outputs (the caches)
+    /// are taken over by the caller one by one, so the collection itself is never disposed; on failure all are released.
+    /// </summary>
+    private void CopyLogitsAndRelease(IDisposableReadOnlyCollection<OrtValue> outputs, Span<float> logits)
+    {
+        try
+        {
+            ReadOnlySpan<float> source = outputs[0].GetTensorDataAsSpan<float>();
+            int v = VocabularySize;
+            for (int row = 0; row < _rowCount; row++)
+            {
+                source.Slice(_rowSource[row] * v, v).CopyTo(logits.Slice(row * v, v));
+            }
+        }
+        catch
+        {
+            outputs.Dispose();
+            throw;
+        }
+
+        outputs[0].Dispose();
+    }
+
+    /// <summary>Gathers the self-attention cache rows into the logical row order, unless it already is in that order.</summary>
+    private void GatherSelfCache()
+    {
+        bool identity = _physicalRows == _rowCount;
+        for (int i = 0; identity && i < _rowCount; i++)
+        {
+            identity = _rowSource[i] == i;
+        }
+
+        if (identity)
+        {
+            return;
+        }
+
+        int rowFloats = _heads * _pastLength * _headDim;
+        for (int t = 0; t < _selfCache!.Length; t++)
+        {
+            OrtValue gathered = NewTensor(TensorElementType.Float, [_rowCount, _heads, _pastLength, _headDim]);
+            ReadOnlySpan<float> source = _selfCache[t].GetTensorDataAsSpan<float>();
+            Span<float> target = gathered.GetTensorMutableDataAsSpan<float>();
+            for (int row = 0; row < _rowCount; row++)
+            {
+                source.Slice(_rowSource[row] * rowFloats, rowFloats).CopyTo(target.Slice(row * rowFloats, rowFloats));
+            }
+
+            _selfCache[t].Dispose();
+            _selfCache[t] = gathered;
+        }
+
+        _physicalRows = _rowCount;
+        for (int i = 0; i < _rowCount; i++)
+        {
+            _rowSource[i] = i;
+        }
+    }
+
+    /// <summary>Makes the cross-attention cache, encoder states and mask match the items behind the current rows.</summary>
+    private void EnsureRowTensors()
+    {
+        if (_rowTensorsItems.AsSpan().SequenceEqual(_rowItem.AsSpan(0, _rowCount)))
+        {
+            return;
+        }
+
+        DisposeAll(_rowCross);
+        _rowHidden?.Dispose();
+        _rowMask?.Dispose();
+        int[] items = _rowItem.AsSpan(0, _rowCount).ToArray();
+        (_rowHidden, _rowMask) = GatherEncoderStates(items);
+        int length = _encoder.Length;
+        int rowFloats = _heads * length * _headDim;
+        _rowCross = new OrtValue[2 * _layers];
+        for (int t = 0; t < _rowCross.Length; t++)
+        {
+            OrtValue gathered = NewTensor(TensorElementType.Float, [items.Length, _heads, length, _headDim]);
+            ReadOnlySpan<float> source = _crossSource![t].GetTensorDataAsSpan<float>();
+            Span<float> target = gathered.GetTensorMutableDataAsSpan<float>();
+            for (int row = 0; row < items.Length; row++)
+            {
+                source.Slice(_crossRowOfItem![items[row]] * rowFloats, rowFloats).CopyTo(target.Slice(row * rowFloats, rowFloats));
+            }
+
+            _rowCross[t] = gathered;
+        }
+
+        _rowTensorsItems = items;
+    }
+
+    private (OrtValue Hidden, OrtValue Mask) GatherEncoderStates(int[] items)
+    {
+        int length = _encoder.Length;
+        int hiddenFloats = length * _modelDim;
+        OrtValue hidden = NewTensor(TensorElementType.Float, [items.Length, length, _modelDim]);
+        OrtValue mask = NewTensor(TensorElementType.Int64, [items.Length, length]);
+        ReadOnlySpan<float> sourceHidden = _encoder.HiddenStates.GetTensorDataAsSpan<float>();
+        Span<float> targetHidden = hidden.GetTensorMutableDataAsSpan<float>();
+        Span<long> targetMask = mask.GetTensorMutableDataAsSpan<long>();
+        for (int row = 0; row < items.Length; row++)
+        {
+            sourceHidden.Slice(items[row] * hiddenFloats, hiddenFloats).CopyTo(targetHidden.Slice(row * hiddenFloats, hiddenFloats));
+            _encoder.AttentionMask.AsSpan(items[row] * length, length).CopyTo(targetMask.Slice(row * length, length));
+        }
+
+        return (hidden, mask);
+    }
+
+    private static OrtValue NewTensor(TensorElementType type, long[] shape)
+        => OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, shape);
+
+    private static void DisposeAll(OrtValue[]? values)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        foreach (OrtValue? value in values)
+        {
+            value?.Dispose();
+        }
+    }
+}
