@@ -1,5 +1,5 @@
+using SynthIE.Inference.Tokenization;
 using SynthIE.Inference.Worlds;
-using SynthIE.Inference.Linearization;
 
 namespace SynthIE.Inference.Constraints;
 
@@ -166,6 +166,60 @@ public sealed class SynthIEConstraint : ITokenConstraint, IDisposable
         ReadOnlySpan<int> children = trie.Children(node);
         return children.IsEmpty && trie.IsTerminal(node) ? _finishedNameIds[state.Phase] : children;
     }
+
+    /// <summary>
+    /// Builds the constraint for a world: the entity trie from <see cref="World.Entities"/>' names, the relation trie
+    /// from <see cref="World.Relations"/>' names, tokenized with <paramref name="tokenizer"/> (as SynthIE builds its tries
+    /// from a constrained world). Names that give no token ids are left out and counted in <see cref="EntityTrie"/> and
+    /// <see cref="RelationTrie"/>. With <see cref="SynthIEConstraintOptions.CacheDirectory"/>, the tries are
+    /// memory-mapped from cache files, which are built (or rebuilt when the names or the tokenizer changed) as needed.
+    /// </summary>
+    /// <param name="world">The world.</param>
+    /// <param name="tokenizer">The model's tokenizer.</param>
+    /// <param name="linearization">The model's linearization.</param>
+    /// <param name="options">Cache settings, or <see langword="null"/> to build in memory.</param>
+    /// <returns>The constraint.</returns>
+    /// <exception cref="NotSupportedException">The tokenizer splits the markers in a way the incremental constraint cannot reproduce exactly.</exception>
+    public static SynthIEConstraint Create(
+        World world,
+        T5Tokenizer tokenizer,
+        Linearization.Linearization linearization,
+        SynthIEConstraintOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        return Create(
+            NameSource.FromCatalog(world.Entities),
+            NameSource.FromCatalog(world.Relations),
+            T5TokenSequenceEncoder.For(tokenizer),
+            linearization,
+            options,
+            skipEmptyNames: true);
+    }
+
+    /// <summary>
+    /// Builds the constraint from names used exactly as given, like SynthIE's <c>from_string_iterables</c> (no
+    /// spelling changes; entity names should already use <c>_</c> for spaces). As in SynthIE, a name that gives no token
+    /// ids makes an empty name acceptable.
+    /// </summary>
+    /// <param name="entityNames">Entity names.</param>
+    /// <param name="relationNames">Relation names.</param>
+    /// <param name="tokenizer">The model's tokenizer.</param>
+    /// <param name="linearization">The model's linearization.</param>
+    /// <param name="options">Cache settings, or <see langword="null"/> to build in memory.</param>
+    /// <returns>The constraint.</returns>
+    public static SynthIEConstraint FromNames(
+        IEnumerable<string> entityNames,
+        IEnumerable<string> relationNames,
+        T5Tokenizer tokenizer,
+        Linearization.Linearization linearization,
+        SynthIEConstraintOptions? options = null) =>
+        Create(
+            NameSource.FromNames(entityNames),
+            NameSource.FromNames(relationNames),
+            T5TokenSequenceEncoder.For(tokenizer),
+            linearization,
+            options,
+            skipEmptyNames: false);
 
     /// <summary>Returns whether the hypothesis ended with the end token.</summary>
     /// <param name="state">The hypothesis's state.</param>

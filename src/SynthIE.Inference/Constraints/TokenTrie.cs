@@ -5,54 +5,65 @@ using System.Runtime.InteropServices;
 namespace SynthIE.Inference.Constraints;
 
 /// <summary>
-/// An immutable trie of token-id sequences in flat arrays (about 8 bytes and 1 bit per node, no object per node),
-/// either pinned in memory or memory-mapped from a <see cref="TokenTrieFile"/>.
+/// An immutable trie of token-id sequences in one flat int array (no object per node), either pinned in memory or
+/// memory-mapped from a <see cref="TokenTrieFile"/>.
 /// <para>
-/// Layout: nodes are numbered breadth first from the root (0), so the children of node <c>n</c> are the nodes
-/// <c>firstChild[n] .. firstChild[n+1]-1</c>, sorted by the token that leads to them, and <c>labels[c]</c> is that token.
-/// A node where a sequence ends has its terminal bit set (instead of an end-token child as in SynthIE's Python trie).
+/// Layout: a node is identified by the offset of its record. A record is
+/// <c>[header, label_1 … label_c, child_1 … child_c]</c>: the header holds the child count c in its low 31 bits and the
+/// terminal mark (a sequence ends here) in its sign bit; the labels are the tokens leading to the children, ascending;
+/// child_i is the record offset of the child reached with label_i. Records are laid out in preorder, so the nodes of one
+/// name follow each other in memory (walking down a name touches one or two cache lines). All leaves share the record at
+/// <see cref="SharedLeaf"/> (terminal, no children); there are no end-token nodes.
+/// </para>
+/// <para>
 /// Terminal nodes that also have children additionally get <see cref="ContinuationIds"/> as children (when not already
-/// there), without children of their own, so that <see cref="Children"/> of such a node is, as one contiguous span,
-/// "what may follow a finished name or continue a longer one" — the set SynthIE's constraint returns there.
-/// Leaves are always terminal and have no children; <see cref="Children"/> is empty for them.
+/// there), pointing to the shared record at <see cref="SharedEmpty"/> (not terminal, no children). So
+/// <see cref="Children"/> of such a node is, as one contiguous span, "what may continue a longer name or follow a finished
+/// one" — the set SynthIE's constraint returns there. For a leaf, <see cref="Children"/> is empty and
+/// <see cref="IsTerminal"/> is true.
 /// </para>
 /// Reads are thread-safe. Dispose releases the memory map; spans obtained earlier must not be used afterwards.
 /// </summary>
 internal sealed unsafe class TokenTrie : IDisposable
 {
-    /// <summary>The root node.</summary>
-    public const int Root = 0;
+    /// <summary>The shared record of children added after finished names: no children, not terminal.</summary>
+    public const int SharedEmpty = 0;
 
-    private readonly int* _firstChild;
-    private readonly int* _labels;
-    private readonly ulong* _terminal;
+    /// <summary>The shared record of every leaf: no children, terminal.</summary>
+    public const int SharedLeaf = 1;
+
+    /// <summary>The root node.</summary>
+    public const int Root = 2;
+
+    /// <summary>The header bit marking a terminal node.</summary>
+    internal const int TerminalFlag = int.MinValue;
+
+    private readonly int* _records;
     private readonly int[] _continuationIds;
-    private readonly object? _arrays;
+    private readonly int[]? _array;
     private readonly MemoryMappedFile? _file;
     private readonly MemoryMappedViewAccessor? _view;
     private bool _disposed;
 
-    /// <summary>Wraps pinned arrays (from <see cref="FromData"/>).</summary>
-    private TokenTrie(int nodeCount, int[] firstChild, int[] labels, ulong[] terminal, int[] continuationIds, int sequenceCount, int terminalCount)
+    /// <summary>Wraps a pinned array (from <see cref="FromData"/>).</summary>
+    private TokenTrie(int[] records, int recordLength, int nodeCount, int[] continuationIds, int sequenceCount, int terminalCount, int skippedCount)
     {
+        _array = records;
+        _records = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(records));
+        RecordLength = recordLength;
         NodeCount = nodeCount;
         SequenceCount = sequenceCount;
         TerminalCount = terminalCount;
+        SkippedCount = skippedCount;
         _continuationIds = continuationIds;
-        _arrays = (firstChild, labels, terminal);
-        _firstChild = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(firstChild));
-        _labels = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(labels));
-        _terminal = (ulong*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(terminal));
     }
 
     /// <summary>Wraps a memory-mapped file view (from <see cref="TokenTrieFile"/>); takes ownership of both.</summary>
     internal TokenTrie(
         MemoryMappedFile file,
         MemoryMappedViewAccessor view,
-        byte* basePointer,
-        long firstChildOffset,
-        long labelsOffset,
-        long terminalOffset,
+        int* records,
+        int recordLength,
         int nodeCount,
         int[] continuationIds,
         int sequenceCount,
@@ -60,19 +71,21 @@ internal sealed unsafe class TokenTrie : IDisposable
         int skippedCount)
     {
         _file = file;
-        SkippedCount = skippedCount;
         _view = view;
+        _records = records;
+        RecordLength = recordLength;
         NodeCount = nodeCount;
         SequenceCount = sequenceCount;
         TerminalCount = terminalCount;
+        SkippedCount = skippedCount;
         _continuationIds = continuationIds;
-        _firstChild = (int*)(basePointer + firstChildOffset);
-        _labels = (int*)(basePointer + labelsOffset);
-        _terminal = (ulong*)(basePointer + terminalOffset);
     }
 
-    /// <summary>Gets the number of nodes, root included.</summary>
+    /// <summary>Gets the number of nodes: the root, every distinct name prefix, and the continuation children.</summary>
     public int NodeCount { get; }
+
+    /// <summary>Gets the length of the record array in ints.</summary>
+    public int RecordLength { get; }
 
     /// <summary>Gets the number of sequences the trie was built from.</summary>
     public int SequenceCount { get; }
@@ -81,7 +94,7 @@ internal sealed unsafe class TokenTrie : IDisposable
     public int TerminalCount { get; }
 
     /// <summary>Gets the number of names left out of the build because they gave no ids.</summary>
-    public int SkippedCount { get; private init; }
+    public int SkippedCount { get; }
 
     /// <summary>Gets whether the trie is memory-mapped from a file.</summary>
     public bool IsMemoryMapped => _view is not null;
@@ -89,47 +102,38 @@ internal sealed unsafe class TokenTrie : IDisposable
     /// <summary>Gets the ids added as children of terminal nodes that have children (sorted, distinct).</summary>
     public ReadOnlySpan<int> ContinuationIds => _continuationIds;
 
-    /// <summary>Copies builder output into pinned arrays of the exact size.</summary>
+    /// <summary>Copies builder output into a pinned array of the exact size.</summary>
     public static TokenTrie FromData(TokenTrieData data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        int[] firstChild = GC.AllocateUninitializedArray<int>(data.NodeCount + 1, pinned: true);
-        int[] labels = GC.AllocateUninitializedArray<int>(Math.Max(data.NodeCount, 1), pinned: true);
-        ulong[] terminal = GC.AllocateUninitializedArray<ulong>(Math.Max(data.TerminalWordCount, 1), pinned: true);
-        data.FirstChild.AsSpan(0, data.NodeCount + 1).CopyTo(firstChild);
-        data.Labels.AsSpan(0, data.NodeCount).CopyTo(labels);
-        data.Terminal.AsSpan(0, data.TerminalWordCount).CopyTo(terminal);
-        return new TokenTrie(data.NodeCount, firstChild, labels, terminal, data.ContinuationIds, data.SequenceCount, data.TerminalCount)
-        {
-            SkippedCount = data.SkippedCount,
-        };
+        int[] records = GC.AllocateUninitializedArray<int>(data.RecordLength, pinned: true);
+        data.Records.AsSpan(0, data.RecordLength).CopyTo(records);
+        return new TokenTrie(records, data.RecordLength, data.NodeCount, data.ContinuationIds, data.SequenceCount, data.TerminalCount, data.SkippedCount);
     }
 
     /// <summary>Returns the tokens that lead from <paramref name="node"/> to its children, ascending.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ReadOnlySpan<int> Children(int node)
-    {
-        int first = _firstChild[node];
-        return new ReadOnlySpan<int>(_labels + first, _firstChild[node + 1] - first);
-    }
+    public ReadOnlySpan<int> Children(int node) => new(_records + node + 1, _records[node] & int.MaxValue);
 
     /// <summary>Returns whether a sequence ends at <paramref name="node"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool IsTerminal(int node) => (_terminal[node >> 6] & (1UL << (node & 63))) != 0;
+    public bool IsTerminal(int node) => _records[node] < 0;
 
     /// <summary>Returns the child of <paramref name="node"/> reached with <paramref name="token"/>, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Child(int node, int token)
     {
-        int low = _firstChild[node];
-        int high = _firstChild[node + 1] - 1;
+        int* labels = _records + node + 1;
+        int count = _records[node] & int.MaxValue;
+        int low = 0;
+        int high = count - 1;
         while (low <= high)
         {
             int middle = (int)((uint)(low + high) >> 1);
-            int label = _labels[middle];
+            int label = labels[middle];
             if (label == token)
             {
-                return middle;
+                return labels[count + middle];
             }
 
             if (label < token)
@@ -184,6 +188,6 @@ internal sealed unsafe class TokenTrie : IDisposable
         }
 
         _file?.Dispose();
-        GC.KeepAlive(_arrays);
+        GC.KeepAlive(_array);
     }
 }

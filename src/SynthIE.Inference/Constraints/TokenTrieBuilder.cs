@@ -3,8 +3,8 @@ using System.Buffers;
 namespace SynthIE.Inference.Constraints;
 
 /// <summary>
-/// Builds <see cref="TokenTrieData"/>: tokenizes names (end token cut off: it becomes the terminal bit), sorts the
-/// sequences, and lays the trie out breadth first in flat arrays (see <see cref="TokenTrie"/>).
+/// Builds <see cref="TokenTrieData"/>: tokenizes names (end token cut off: it becomes the terminal mark), sorts the
+/// sequences, and lays the trie out as preorder records in one flat array (see <see cref="TokenTrie"/>).
 /// </summary>
 internal static class TokenTrieBuilder
 {
@@ -74,7 +74,7 @@ internal static class TokenTrieBuilder
 
         TokenTrieData built = Build(sequences, continuationIds);
         counts = new TrieBuildCounts(nameCount, skipped, sequences.TokenCount);
-        return new TokenTrieData(built.NodeCount, built.FirstChild, built.Labels, built.Terminal, built.ContinuationIds, built.SequenceCount, built.TerminalCount)
+        return new TokenTrieData(built.Records, built.RecordLength, built.NodeCount, built.ContinuationIds, built.SequenceCount, built.TerminalCount)
         {
             SkippedCount = skipped,
         };
@@ -84,9 +84,7 @@ internal static class TokenTrieBuilder
     public static TokenTrieData Build(TokenSequenceList sequences, ReadOnlySpan<int> continuationIds)
     {
         ArgumentNullException.ThrowIfNull(sequences);
-        int[] continuation = continuationIds.ToArray();
-        Array.Sort(continuation);
-        continuation = continuation.Distinct().ToArray();
+        int[] continuation = [.. continuationIds.ToArray().Distinct().Order()];
         foreach (int id in continuation)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(id, nameof(continuationIds));
@@ -100,93 +98,147 @@ internal static class TokenTrieBuilder
         }
 
         Array.Sort(order, Comparer<int>.Create(sequences.Compare));
-
-        // Upper bound on nodes: root + one per token + continuation children of terminal nodes.
-        long bound = 1 + sequences.TokenCount + ((long)count * continuation.Length);
-        if (bound >= int.MaxValue - 1)
+        long capacity = RecordCapacity(sequences, order, continuation.Length);
+        if (capacity >= Array.MaxLength)
         {
-            throw new InvalidOperationException("Too many tokens for one trie (over 2^31 nodes).");
+            throw new InvalidOperationException("Too many tokens for one trie (its records would exceed 2^31 ints).");
         }
 
-        int[] firstChild = new int[bound + 1];
-        int[] labels = new int[bound];
-        ulong[] terminal = new ulong[(bound + 63) / 64];
-        labels[0] = -1;
-
-        // Breadth first, one level at a time: each node of the current level is a range of sorted sequences that
-        // share its path; ranges that are empty are continuation children.
-        var level = new List<(int Low, int High)> { (0, count) };
-        var next = new List<(int Low, int High)>();
-        int node = 0;
-        int nextId = 1;
+        int[] records = new int[capacity];
+        records[TokenTrie.SharedEmpty] = 0;
+        records[TokenTrie.SharedLeaf] = TokenTrie.TerminalFlag;
+        int position = TokenTrie.Root;
+        int nodeCount = 1;
         int terminalCount = 0;
-        int depth = 0;
-        while (level.Count > 0)
+
+        // Preorder with an explicit stack: pop a node (its parent's child slot and its range of sorted sequences),
+        // write its record, push its children that have children of their own in reverse so the first is written next.
+        var pending = new Stack<(int Slot, int Low, int High, int Depth)>();
+        var children = new List<(int Token, int Low, int High)>();
+        pending.Push((-1, 0, count, 0));
+        while (pending.Count > 0)
         {
-            next.Clear();
-            foreach ((int low, int high) in level)
+            (int slot, int low, int high, int depth) = pending.Pop();
+            int start = low;
+            while (start < high && sequences.LengthOf(order[start]) == depth)
             {
-                firstChild[node] = nextId;
-                int position = low;
-                while (position < high && sequences.LengthOf(order[position]) == depth)
-                {
-                    position++;
-                }
-
-                bool isTerminal = position > low;
-                if (isTerminal)
-                {
-                    terminal[node >> 6] |= 1UL << (node & 63);
-                    terminalCount++;
-                }
-
-                bool addContinuation = isTerminal && position < high && continuation.Length > 0;
-                int continuationIndex = 0;
-                while (position < high)
-                {
-                    int token = sequences.TokenAt(order[position], depth);
-                    int groupEnd = position + 1;
-                    while (groupEnd < high && sequences.TokenAt(order[groupEnd], depth) == token)
-                    {
-                        groupEnd++;
-                    }
-
-                    if (addContinuation)
-                    {
-                        while (continuationIndex < continuation.Length && continuation[continuationIndex] < token)
-                        {
-                            labels[nextId++] = continuation[continuationIndex++];
-                            next.Add((0, 0));
-                        }
-
-                        if (continuationIndex < continuation.Length && continuation[continuationIndex] == token)
-                        {
-                            continuationIndex++;
-                        }
-                    }
-
-                    labels[nextId++] = token;
-                    next.Add((position, groupEnd));
-                    position = groupEnd;
-                }
-
-                if (addContinuation)
-                {
-                    while (continuationIndex < continuation.Length)
-                    {
-                        labels[nextId++] = continuation[continuationIndex++];
-                        next.Add((0, 0));
-                    }
-                }
-
-                node++;
+                start++;
             }
 
-            (level, next) = (next, level);
-            depth++;
+            bool terminal = start > low;
+            children.Clear();
+            for (int group = start; group < high;)
+            {
+                int token = sequences.TokenAt(order[group], depth);
+                int groupEnd = group + 1;
+                while (groupEnd < high && sequences.TokenAt(order[groupEnd], depth) == token)
+                {
+                    groupEnd++;
+                }
+
+                children.Add((token, group, groupEnd));
+                group = groupEnd;
+            }
+
+            if (terminal && children.Count > 0)
+            {
+                foreach (int id in continuation)
+                {
+                    if (!children.Exists(child => child.Token == id))
+                    {
+                        children.Add((id, 0, 0));
+                    }
+                }
+
+                children.Sort((a, b) => a.Token.CompareTo(b.Token));
+            }
+
+            if (terminal)
+            {
+                terminalCount++;
+            }
+
+            int record = position;
+            int childCount = children.Count;
+            records[record] = childCount | (terminal ? TokenTrie.TerminalFlag : 0);
+            position += 1 + (2 * childCount);
+            if (slot >= 0)
+            {
+                records[slot] = record;
+            }
+
+            nodeCount += childCount;
+            for (int k = childCount - 1; k >= 0; k--)
+            {
+                (int token, int childLow, int childHigh) = children[k];
+                records[record + 1 + k] = token;
+                int childSlot = record + 1 + childCount + k;
+                if (childHigh == childLow)
+                {
+                    records[childSlot] = TokenTrie.SharedEmpty;
+                }
+                else if (sequences.LengthOf(order[childHigh - 1]) == depth + 1)
+                {
+                    records[childSlot] = TokenTrie.SharedLeaf;
+                    terminalCount++;
+                }
+                else
+                {
+                    pending.Push((childSlot, childLow, childHigh, depth + 1));
+                }
+            }
         }
 
-        firstChild[node] = nextId;
-        return new TokenTrieData(nextId, firstChild, labels, terminal, continuation, count, terminalCount);
+        return new TokenTrieData(records, position, nodeCount, continuation, count, terminalCount);
+    }
+
+    /// <summary>
+    /// An upper bound of the record array's length: 2 shared records, then per node with children a header and two
+    /// ints per child; nodes are counted from the sorted sequences' common prefixes.
+    /// </summary>
+    private static long RecordCapacity(TokenSequenceList sequences, int[] order, int continuationCount)
+    {
+        long nodes = 1;
+        long leaves = 0;
+        long terminalWithChildren = 0;
+        int previous = -1;
+        for (int i = 0; i < order.Length; i++)
+        {
+            ReadOnlySpan<int> current = sequences[order[i]];
+            if (previous >= 0 && current.SequenceEqual(sequences[previous]))
+            {
+                continue;
+            }
+
+            int shared = previous < 0 ? 0 : current.CommonPrefixLength(sequences[previous]);
+            nodes += current.Length - shared;
+
+            // The previous distinct sequence is a leaf unless this one extends it.
+            if (previous >= 0 && sequences.LengthOf(previous) > 0)
+            {
+                if (shared == sequences.LengthOf(previous))
+                {
+                    terminalWithChildren++;
+                }
+                else
+                {
+                    leaves++;
+                }
+            }
+            else if (previous >= 0)
+            {
+                terminalWithChildren++;
+            }
+
+            previous = order[i];
+        }
+
+        if (previous >= 0 && sequences.LengthOf(previous) > 0)
+        {
+            leaves++;
+        }
+
+        long edges = nodes - 1 + (terminalWithChildren * continuationCount);
+        return 2 + (nodes - leaves) + (2 * edges) + 1;
     }
 }

@@ -6,8 +6,8 @@ using SynthIE.Inference.Worlds;
 namespace SynthIE.Inference.Constraints;
 
 /// <summary>
-/// The cache file of a <see cref="TokenTrie"/>: a 128-byte header, then the trie's arrays exactly as
-/// <see cref="TokenTrie"/> reads them, so that opening is a memory map plus checks, with no parsing.
+/// The cache file of a <see cref="TokenTrie"/>: a 128-byte header, then the trie's record array exactly as
+/// <see cref="TokenTrie"/> reads it, so that opening is a memory map plus checks, with no parsing.
 /// <code>
 /// offset size  field (little-endian)
 ///   0      8   magic "SIETRIE\0"
@@ -22,9 +22,9 @@ namespace SynthIE.Inference.Constraints;
 ///  96      8   payload length in bytes
 /// 104      8   payload checksum (<see cref="StableHash"/>, 64-bit)
 /// 112      4   names left out because they gave no ids
-/// 116      4   reserved (0)
+/// 116      4   record count R (int32s)
 /// 120      8   header checksum (<see cref="StableHash"/> of bytes 0..119)
-/// 128          first child: int32[N + 1]; labels: int32[N]; zero padding to 8 bytes; terminal bits: uint64[(N + 63) / 64]
+/// 128          records: int32[R] (see <see cref="TokenTrie"/>)
 /// </code>
 /// Files are written to a temporary name and renamed into place, so a reader never sees half a file.
 /// </summary>
@@ -82,18 +82,9 @@ internal static class TokenTrieFile
             throw new ArgumentException($"At most {MaxContinuationIds} continuation ids fit in the file header.", nameof(data));
         }
 
-        int n = data.NodeCount;
-        ReadOnlySpan<byte> firstChild = MemoryMarshal.AsBytes(data.FirstChild.AsSpan(0, n + 1));
-        ReadOnlySpan<byte> labels = MemoryMarshal.AsBytes(data.Labels.AsSpan(0, n));
-        int padding = (int)((8 - ((firstChild.Length + labels.Length) % 8)) % 8);
-        ReadOnlySpan<byte> terminal = MemoryMarshal.AsBytes(data.Terminal.AsSpan(0, data.TerminalWordCount));
-        Span<byte> zeros = stackalloc byte[8];
-        zeros.Clear();
-        long payloadLength = (long)firstChild.Length + labels.Length + padding + terminal.Length;
-        ulong checksum = StableHash.Hash64(firstChild, ChecksumSeed);
-        checksum = StableHash.Hash64(labels, checksum);
-        checksum = StableHash.Hash64(zeros[..padding], checksum);
-        checksum = StableHash.Hash64(terminal, checksum);
+        ReadOnlySpan<byte> records = MemoryMarshal.AsBytes(data.Records.AsSpan(0, data.RecordLength));
+        long payloadLength = records.Length;
+        ulong checksum = StableHash.Hash64(records, ChecksumSeed);
 
         Span<byte> header = stackalloc byte[HeaderSize];
         header.Clear();
@@ -101,7 +92,7 @@ internal static class TokenTrieFile
         BinaryPrimitives.WriteInt32LittleEndian(header[8..], FormatVersion);
         BinaryPrimitives.WriteInt32LittleEndian(header[12..], HeaderSize);
         key.CopyTo(header[16..]);
-        BinaryPrimitives.WriteInt32LittleEndian(header[48..], n);
+        BinaryPrimitives.WriteInt32LittleEndian(header[48..], data.NodeCount);
         BinaryPrimitives.WriteInt32LittleEndian(header[52..], data.ContinuationIds.Length);
         for (int i = 0; i < data.ContinuationIds.Length; i++)
         {
@@ -113,6 +104,7 @@ internal static class TokenTrieFile
         BinaryPrimitives.WriteInt64LittleEndian(header[96..], payloadLength);
         BinaryPrimitives.WriteUInt64LittleEndian(header[104..], checksum);
         BinaryPrimitives.WriteInt32LittleEndian(header[112..], data.SkippedCount);
+        BinaryPrimitives.WriteInt32LittleEndian(header[116..], data.RecordLength);
         BinaryPrimitives.WriteUInt64LittleEndian(header[120..], StableHash.Hash64(header[..120], ChecksumSeed));
 
         string fullPath = Path.GetFullPath(path);
@@ -123,10 +115,7 @@ internal static class TokenTrieFile
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
             {
                 stream.Write(header);
-                stream.Write(firstChild);
-                stream.Write(labels);
-                stream.Write(zeros[..padding]);
-                stream.Write(terminal);
+                stream.Write(records);
                 stream.Flush(flushToDisk: true);
             }
 
@@ -176,7 +165,6 @@ internal static class TokenTrieFile
                 return null;
             }
 
-            int n = BinaryPrimitives.ReadInt32LittleEndian(header[48..]);
             int continuationCount = BinaryPrimitives.ReadInt32LittleEndian(header[52..]);
             int[] continuation = new int[continuationCount];
             for (int i = 0; i < continuationCount; i++)
@@ -184,23 +172,11 @@ internal static class TokenTrieFile
                 continuation[i] = BinaryPrimitives.ReadInt32LittleEndian(header[(56 + (4 * i))..]);
             }
 
-            long firstChildOffset = HeaderSize;
-            long labelsOffset = firstChildOffset + (4L * (n + 1));
-            long terminalOffset = labelsOffset + (4L * n);
-            terminalOffset += (8 - (terminalOffset % 8)) % 8;
-            long terminalLength = 8L * ((n + 63) / 64);
-            if (terminalOffset + terminalLength != HeaderSize + BinaryPrimitives.ReadInt64LittleEndian(header[96..]))
-            {
-                reason = "the payload length does not match the node count";
-                return null;
-            }
-
+            int recordLength = BinaryPrimitives.ReadInt32LittleEndian(header[116..]);
+            int* records = (int*)(pointer + HeaderSize);
             if (verifyChecksum)
             {
-                ulong checksum = HashRegion(pointer + firstChildOffset, 4L * (n + 1), ChecksumSeed);
-                checksum = HashRegion(pointer + labelsOffset, 4L * n, checksum);
-                checksum = HashRegion(pointer + labelsOffset + (4L * n), terminalOffset - labelsOffset - (4L * n), checksum);
-                checksum = HashRegion(pointer + terminalOffset, terminalLength, checksum);
+                ulong checksum = StableHash.Hash64(new ReadOnlySpan<byte>(records, checked(recordLength * sizeof(int))), ChecksumSeed);
                 if (checksum != BinaryPrimitives.ReadUInt64LittleEndian(header[104..]))
                 {
                     reason = "the payload checksum does not match (the file is damaged)";
@@ -211,11 +187,9 @@ internal static class TokenTrieFile
             var trie = new TokenTrie(
                 file,
                 view,
-                pointer,
-                firstChildOffset,
-                labelsOffset,
-                terminalOffset,
-                n,
+                records,
+                recordLength,
+                BinaryPrimitives.ReadInt32LittleEndian(header[48..]),
                 continuation,
                 BinaryPrimitives.ReadInt32LittleEndian(header[88..]),
                 BinaryPrimitives.ReadInt32LittleEndian(header[92..]),
@@ -300,7 +274,9 @@ internal static class TokenTrieFile
         int n = BinaryPrimitives.ReadInt32LittleEndian(header[48..]);
         int continuationCount = BinaryPrimitives.ReadInt32LittleEndian(header[52..]);
         long payloadLength = BinaryPrimitives.ReadInt64LittleEndian(header[96..]);
-        if (n < 1 || continuationCount is < 0 or > MaxContinuationIds || payloadLength < 0)
+        int recordLength = BinaryPrimitives.ReadInt32LittleEndian(header[116..]);
+        if (n < 1 || continuationCount is < 0 or > MaxContinuationIds || recordLength < TokenTrie.Root + 1
+            || payloadLength != (long)recordLength * sizeof(int))
         {
             return "the header holds impossible sizes";
         }
@@ -311,11 +287,5 @@ internal static class TokenTrieFile
         }
 
         return string.Empty;
-    }
-
-    private static unsafe ulong HashRegion(byte* start, long length, ulong seed)
-    {
-        // Regions are below 2 GB each (int32 node ids).
-        return StableHash.Hash64(new ReadOnlySpan<byte>(start, checked((int)length)), seed);
     }
 }

@@ -73,6 +73,19 @@ public sealed class FactParser
         return new FactParseResult(text, facts, [.. diagnostics.OrderBy(d => d.Position)]);
     }
 
+    /// <summary>
+    /// Reads the facts in generated ids: decodes them as SynthIE does (<c>tokenizer.decode(ids,
+    /// skip_special_tokens=True)</c>, with Hugging Face's clean-up of spaces) and parses the text.
+    /// </summary>
+    /// <param name="ids">Generated ids (the decoder start token and end token may be included).</param>
+    /// <param name="tokenizer">The model's tokenizer.</param>
+    /// <returns>The facts and diagnostics.</returns>
+    public FactParseResult Parse(ReadOnlySpan<int> ids, Tokenization.T5Tokenizer tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        return Parse(tokenizer.Decode(ids, skipSpecialTokens: true, cleanUpTokenizationSpaces: true));
+    }
+
     private static FactArgument Argument(
         string label,
         Dictionary<string, FactArgument> cache,
@@ -113,9 +126,9 @@ public sealed class FactParser
         var names = new List<(string Name, int Position)>();
         foreach (Piece piece in pieces)
         {
-            if (!PythonWhitespace.IsBlank(piece.Text))
+            if (!PythonText.IsBlank(piece.Text))
             {
-                names.Add((PythonWhitespace.Strip(piece.Text.ToString()), piece.NameStart));
+                names.Add((PythonText.Strip(piece.Text.ToString()), piece.NameStart));
             }
         }
 
@@ -139,14 +152,14 @@ public sealed class FactParser
             int end = text.IndexOf(endMarker, groupStart, StringComparison.Ordinal);
             int groupEnd = end < 0 ? text.Length : end;
             string group = text[groupStart..groupEnd];
-            if (!PythonWhitespace.IsBlank(group))
+            if (!PythonText.IsBlank(group))
             {
                 var names = new List<(string Name, int Position)>();
                 foreach (Piece piece in Split(group, groupMarkers))
                 {
-                    if (!PythonWhitespace.IsBlank(piece.Text))
+                    if (!PythonText.IsBlank(piece.Text))
                     {
-                        names.Add((PythonWhitespace.Strip(piece.Text.ToString()), groupStart + piece.NameStart));
+                        names.Add((PythonText.Strip(piece.Text.ToString()), groupStart + piece.NameStart));
                     }
                 }
 
@@ -195,7 +208,7 @@ public sealed class FactParser
     /// <summary>Checks the order of markers against the linearization's grammar, and the text between them.</summary>
     private void CheckMarkerSequence(string text, List<Piece> pieces, List<ParseDiagnostic> diagnostics)
     {
-        if (PythonWhitespace.IsBlank(text))
+        if (PythonText.IsBlank(text))
         {
             return;
         }
@@ -228,13 +241,13 @@ public sealed class FactParser
                 previous = piece.Marker;
             }
 
-            bool blank = PythonWhitespace.IsBlank(piece.Text);
+            bool blank = PythonText.IsBlank(piece.Text);
             if (piece.Marker is NoMarker || piece.Marker == _endMarker)
             {
                 if (!blank)
                 {
                     string where = piece.Marker is NoMarker ? "before the first marker" : $"after {_markers[_endMarker]}";
-                    string fragment = PythonWhitespace.Strip(piece.Text.ToString());
+                    string fragment = PythonText.Strip(piece.Text.ToString());
                     diagnostics.Add(new ParseDiagnostic(
                         ParseDiagnosticKind.TextOutsideFact,
                         piece.NameStart,
@@ -320,7 +333,7 @@ public sealed class FactParser
             {
                 ReadOnlySpan<char> text = Text;
                 int skipped = 0;
-                while (skipped < text.Length && PythonWhitespace.IsWhiteSpace(text[skipped]))
+                while (skipped < text.Length && Tokenization.PythonWhitespace.IsWhiteSpace(text[skipped]))
                 {
                     skipped++;
                 }

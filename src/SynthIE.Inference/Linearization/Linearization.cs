@@ -97,7 +97,7 @@ public sealed class Linearization
     public static string NormalizeEntityName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return PythonWhitespace.Strip(name).Replace(' ', '_');
+        return PythonText.Strip(name).Replace(' ', '_');
     }
 
     /// <summary>
@@ -109,7 +109,7 @@ public sealed class Linearization
     public static string NormalizeRelationName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return PythonWhitespace.Strip(name).Replace('_', ' ');
+        return PythonText.Strip(name).Replace('_', ' ');
     }
 
     /// <summary>Returns <see cref="Identifier"/>.</summary>

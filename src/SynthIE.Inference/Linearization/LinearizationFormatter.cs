@@ -1,5 +1,6 @@
 using SynthIE.Inference.Constraints;
 using SynthIE.Inference.Facts;
+using SynthIE.Inference.Tokenization;
 
 namespace SynthIE.Inference.Linearization;
 
@@ -83,6 +84,21 @@ public static class LinearizationFormatter
         parts.Add(linearization.EndMarker);
         return parts;
     }
+
+    /// <summary>
+    /// Returns the target ids for <paramref name="facts"/> as SynthIE makes them: every part of the text (marker, space,
+    /// name) tokenized on its own, each part's end token dropped, one end token at the end. Every prefix of these ids is
+    /// accepted by a <see cref="Constraints.SynthIEConstraint"/> whose world has the names.
+    /// </summary>
+    /// <param name="linearization">The linearization.</param>
+    /// <param name="facts">(subject, relation, object) labels, in order.</param>
+    /// <param name="tokenizer">The model's tokenizer.</param>
+    /// <returns>The ids, ending with the end token.</returns>
+    public static int[] FormatIds(
+        Linearization linearization,
+        IEnumerable<(string Subject, string Relation, string Object)> facts,
+        T5Tokenizer tokenizer) =>
+        FormatIds(linearization, facts, T5TokenSequenceEncoder.For(tokenizer));
 
     /// <summary>Returns the target ids: each part's ids without its end token, concatenated, then one end token.</summary>
     internal static int[] FormatIds(

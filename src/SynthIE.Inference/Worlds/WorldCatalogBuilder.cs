@@ -56,7 +56,7 @@ internal sealed class WorldCatalogBuilder
     {
         ArgumentNullException.ThrowIfNull(rawLabel);
         string label = normalize ? Normalize(Kind, rawLabel) : rawLabel;
-        if (PythonWhitespace.IsBlank(label))
+        if (PythonText.IsBlank(label))
         {
             return Skip(WorldIssueKind.EmptyLabel, filePath, lineNumber, id, rawLabel);
         }

@@ -89,11 +89,23 @@ public sealed class TokenTrieTests
         Assert.Equal(inMemory.NodeCount, mapped.NodeCount);
         Assert.Equal(inMemory.TerminalCount, mapped.TerminalCount);
         Assert.Equal([784], mapped.ContinuationIds.ToArray());
-        for (int node = 0; node < inMemory.NodeCount; node++)
+        Assert.Equal(inMemory.RecordLength, mapped.RecordLength);
+        var pending = new Stack<int>([TokenTrie.Root]);
+        int visited = 0;
+        while (pending.Count > 0)
         {
+            int node = pending.Pop();
+            visited++;
             Assert.Equal(inMemory.Children(node).ToArray(), mapped.Children(node).ToArray());
             Assert.Equal(inMemory.IsTerminal(node), mapped.IsTerminal(node));
+            foreach (int token in mapped.Children(node))
+            {
+                Assert.Equal(inMemory.Child(node, token), mapped.Child(node, token));
+                pending.Push(mapped.Child(node, token));
+            }
         }
+
+        Assert.Equal(inMemory.NodeCount, visited);
     }
 
     [Fact]
