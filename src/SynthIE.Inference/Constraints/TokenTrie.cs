@@ -8,12 +8,18 @@ namespace SynthIE.Inference.Constraints;
 /// An immutable trie of token-id sequences in one flat int array (no object per node), either pinned in memory or
 /// memory-mapped from a <see cref="TokenTrieFile"/>.
 /// <para>
-/// Layout: a node is identified by the offset of its record. A record is
-/// <c>[header, label_1 … label_c, child_1 … child_c]</c>: the header holds the child count c in its low 31 bits and the
-/// terminal mark (a sequence ends here) in its sign bit; the labels are the tokens leading to the children, ascending;
-/// child_i is the record offset of the child reached with label_i. Records are laid out in preorder, so the nodes of one
-/// name follow each other in memory (walking down a name touches one or two cache lines). All leaves share the record at
-/// <see cref="SharedLeaf"/> (terminal, no children); there are no end-token nodes.
+/// Layout, in preorder so that the nodes of one name follow each other in memory:
+/// <list type="bullet">
+/// <item>A branch node (the root, a node with several children, or a terminal node with children) is a record
+/// <c>[header, label_1 … label_c, child_1 … child_c]</c> and is identified by the offset of its header. The header holds
+/// the child count c in its low 31 bits and the terminal mark (a sequence ends here) in its sign bit; the labels are the
+/// tokens leading to the children, ascending; child_i is the id of the child reached with label_i.</item>
+/// <item>A run of nodes that each have exactly one child and end no sequence (most of a large trie: the tail of each
+/// name once it differs from all others) is a chain <c>[t_1 … t_k, ~next]</c>: the tokens, then the bitwise complement
+/// (a negative int) of the id of the node the last token leads to. The node before t_i is identified by
+/// <see cref="ChainTag"/> + the offset of t_i, so its only child label is the one-int span at that offset.</item>
+/// <item>All leaves share the record at <see cref="SharedLeaf"/> (terminal, no children); there are no end-token nodes.</item>
+/// </list>
 /// </para>
 /// <para>
 /// Terminal nodes that also have children additionally get <see cref="ContinuationIds"/> as children (when not already
@@ -37,6 +43,12 @@ internal sealed unsafe class TokenTrie : IDisposable
 
     /// <summary>The header bit marking a terminal node.</summary>
     internal const int TerminalFlag = int.MinValue;
+
+    /// <summary>Added to the offset of a chain token to make the id of the node before it.</summary>
+    internal const int ChainTag = 1 << 30;
+
+    /// <summary>The largest record array (ids of chain nodes must stay below 2^31).</summary>
+    internal const int MaxRecordLength = ChainTag;
 
     private readonly int* _records;
     private readonly int[] _continuationIds;
@@ -113,16 +125,31 @@ internal sealed unsafe class TokenTrie : IDisposable
 
     /// <summary>Returns the tokens that lead from <paramref name="node"/> to its children, ascending.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ReadOnlySpan<int> Children(int node) => new(_records + node + 1, _records[node] & int.MaxValue);
+    public ReadOnlySpan<int> Children(int node) => node >= ChainTag
+        ? new ReadOnlySpan<int>(_records + (node - ChainTag), 1)
+        : new ReadOnlySpan<int>(_records + node + 1, _records[node] & int.MaxValue);
 
     /// <summary>Returns whether a sequence ends at <paramref name="node"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool IsTerminal(int node) => _records[node] < 0;
+    public bool IsTerminal(int node) => node < ChainTag && _records[node] < 0;
 
     /// <summary>Returns the child of <paramref name="node"/> reached with <paramref name="token"/>, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Child(int node, int token)
     {
+        if (node >= ChainTag)
+        {
+            int* position = _records + (node - ChainTag);
+            if (*position != token)
+            {
+                return -1;
+            }
+
+            // The next int is the next chain token, or the complement of the id the chain leads to.
+            int next = position[1];
+            return next >= 0 ? node + 1 : ~next;
+        }
+
         int* labels = _records + node + 1;
         int count = _records[node] & int.MaxValue;
         int low = 0;

@@ -111,33 +111,40 @@ internal static class TokenTrieBuilder
         int nodeCount = 1;
         int terminalCount = 0;
 
-        // Preorder with an explicit stack: pop a node (its parent's child slot and its range of sorted sequences),
-        // write its record, push its children that have children of their own in reverse so the first is written next.
-        var pending = new Stack<(int Slot, int Low, int High, int Depth)>();
+        // Preorder with an explicit stack: pop a node (where its id goes, and its range of sorted sequences), write it
+        // as a chain (runs of single-child, non-terminal nodes) or a branch record, and push the children that need
+        // records of their own in reverse, so that the first child is written right after its parent.
+        var pending = new Stack<(int Slot, bool Complement, int Low, int High, int Depth)>();
         var children = new List<(int Token, int Low, int High)>();
-        pending.Push((-1, 0, count, 0));
+        pending.Push((-1, false, 0, count, 0));
         while (pending.Count > 0)
         {
-            (int slot, int low, int high, int depth) = pending.Pop();
-            int start = low;
-            while (start < high && sequences.LengthOf(order[start]) == depth)
+            (int slot, bool complement, int low, int high, int depth) = pending.Pop();
+            bool terminal = Analyze(sequences, order, low, high, depth, children);
+            if (slot >= 0 && !terminal && children.Count == 1)
             {
-                start++;
-            }
-
-            bool terminal = start > low;
-            children.Clear();
-            for (int group = start; group < high;)
-            {
-                int token = sequences.TokenAt(order[group], depth);
-                int groupEnd = group + 1;
-                while (groupEnd < high && sequences.TokenAt(order[groupEnd], depth) == token)
+                records[slot] = Encode(TokenTrie.ChainTag + position, complement);
+                while (true)
                 {
-                    groupEnd++;
+                    (int token, int childLow, int childHigh) = children[0];
+                    records[position++] = token;
+                    nodeCount++;
+                    depth++;
+                    if (sequences.LengthOf(order[childHigh - 1]) == depth)
+                    {
+                        records[position++] = ~TokenTrie.SharedLeaf;
+                        terminalCount++;
+                        break;
+                    }
+
+                    if (Analyze(sequences, order, childLow, childHigh, depth, children) || children.Count != 1)
+                    {
+                        pending.Push((position++, true, childLow, childHigh, depth));
+                        break;
+                    }
                 }
 
-                children.Add((token, group, groupEnd));
-                group = groupEnd;
+                continue;
             }
 
             if (terminal && children.Count > 0)
@@ -164,7 +171,7 @@ internal static class TokenTrieBuilder
             position += 1 + (2 * childCount);
             if (slot >= 0)
             {
-                records[slot] = record;
+                records[slot] = Encode(record, complement);
             }
 
             nodeCount += childCount;
@@ -184,12 +191,48 @@ internal static class TokenTrieBuilder
                 }
                 else
                 {
-                    pending.Push((childSlot, childLow, childHigh, depth + 1));
+                    pending.Push((childSlot, false, childLow, childHigh, depth + 1));
                 }
             }
         }
 
+        if (position > TokenTrie.MaxRecordLength)
+        {
+            throw new InvalidOperationException($"Too many tokens for one trie: {position:N0} ints of records, at most {TokenTrie.MaxRecordLength:N0}.");
+        }
+
         return new TokenTrieData(records, position, nodeCount, continuation, count, terminalCount);
+    }
+
+    private static int Encode(int id, bool complement) => complement ? ~id : id;
+
+    /// <summary>
+    /// Finds whether a sequence ends at the node of sorted range [<paramref name="low"/>, <paramref name="high"/>)
+    /// at <paramref name="depth"/>, and its children: (token, range) per distinct next token.
+    /// </summary>
+    private static bool Analyze(TokenSequenceList sequences, int[] order, int low, int high, int depth, List<(int Token, int Low, int High)> children)
+    {
+        int start = low;
+        while (start < high && sequences.LengthOf(order[start]) == depth)
+        {
+            start++;
+        }
+
+        children.Clear();
+        for (int group = start; group < high;)
+        {
+            int token = sequences.TokenAt(order[group], depth);
+            int groupEnd = group + 1;
+            while (groupEnd < high && sequences.TokenAt(order[groupEnd], depth) == token)
+            {
+                groupEnd++;
+            }
+
+            children.Add((token, group, groupEnd));
+            group = groupEnd;
+        }
+
+        return start > low;
     }
 
     /// <summary>

@@ -43,6 +43,38 @@ public sealed class TokenTrieTests
     }
 
     [Fact]
+    public void Runs_of_single_child_nodes_are_stored_as_chains()
+    {
+        int[] longName = [.. Enumerable.Range(10, 40)];
+        using TokenTrie trie = Build([longName, [10, 11, 12, 99], [10, 11]], Continuation);
+
+        // Root → 10 → 11 (terminal: a branch) → {12, 784}; 12 → {13, 99}; 13 … 49 is one chain ending in a leaf.
+        int node = trie.Walk([10, 11]);
+        Assert.True(trie.IsTerminal(node));
+        Assert.Equal([12, 784], trie.Children(node).ToArray());
+        node = trie.Walk([10, 11, 12, 13]);
+        Assert.True(node >= TokenTrie.ChainTag);
+        for (int token = 14; token < 50; token++)
+        {
+            Assert.Equal([token], trie.Children(node).ToArray());
+            Assert.False(trie.IsTerminal(node));
+            Assert.Equal(-1, trie.Child(node, token + 1));
+            node = trie.Child(node, token);
+        }
+
+        Assert.True(trie.IsTerminal(node));
+        Assert.True(trie.Children(node).IsEmpty);
+        Assert.True(trie.Contains(longName));
+        Assert.False(trie.Contains(longName.AsSpan(0, longName.Length - 1)));
+        Assert.True(trie.Contains([10, 11, 12, 99]));
+        Assert.Equal(3, trie.TerminalCount);
+
+        // root + 10 + 11 + 784 + 12 + 99 + 13…49: every node counted once, chains included.
+        Assert.Equal(6 + 37, trie.NodeCount);
+        Assert.True(trie.RecordLength < 3 * trie.NodeCount / 2, $"{trie.RecordLength} ints for {trie.NodeCount} nodes");
+    }
+
+    [Fact]
     public void A_continuation_id_that_is_already_a_child_is_not_repeated()
     {
         using TokenTrie trie = Build([[5], [5, 784, 3]], Continuation);
