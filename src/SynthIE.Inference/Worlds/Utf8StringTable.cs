@@ -4,9 +4,10 @@ using System.Text;
 namespace SynthIE.Inference.Worlds;
 
 /// <summary>
-/// A compact set of distinct strings: UTF-8 bytes in one array, an offset per string, and an open-addressing hash index.
-/// About 10 bytes of overhead per string instead of a .NET string object and a dictionary entry (which matters for
-/// the 2.6 million entity names of SynthIE's world). Filled once, then only read; reading is thread-safe.
+/// A compact set of distinct strings: UTF-8 bytes in one array, an offset per string, and an open-addressing hash index
+/// of string numbers (about 9 bytes per string besides its bytes, instead of a .NET string object and a dictionary
+/// entry, which matters for the millions of names of SynthIE's world). Filled once, then only read; reading is
+/// thread-safe.
 /// </summary>
 internal sealed class Utf8StringTable
 {
@@ -15,17 +16,15 @@ internal sealed class Utf8StringTable
     private byte[] _bytes;
     private int _byteCount;
     private int[] _offsets;
-    private int[] _hashes;
     private int[] _slots;
     private int _count;
 
     public Utf8StringTable(int capacity = 16)
     {
         capacity = Math.Max(capacity, 4);
-        _bytes = new byte[capacity * 16];
+        _bytes = new byte[Math.Min((long)capacity * 16, Array.MaxLength)];
         _offsets = new int[capacity + 1];
-        _hashes = new int[capacity];
-        _slots = new int[SlotCountFor(capacity)];
+        _slots = new int[SlotCountFor(capacity, maxLoad: 0.5)];
     }
 
     /// <summary>Gets the number of strings.</summary>
@@ -47,50 +46,39 @@ internal sealed class Utf8StringTable
     /// <summary>Adds <paramref name="text"/> unless present; returns its index and whether it was added.</summary>
     public int Add(ReadOnlySpan<char> text, out bool added)
     {
-        byte[]? rented = null;
-        int max = Encoding.UTF8.GetMaxByteCount(text.Length);
-        Span<byte> utf8 = max <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(max));
-        int length = Encoding.UTF8.GetBytes(text, utf8);
-        int index = AddUtf8(utf8[..length], out added);
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-
-        return index;
+        using var utf8 = new Utf8Scratch(text);
+        return AddUtf8(utf8.Bytes, out added);
     }
 
     /// <summary>Adds UTF-8 bytes unless present; returns the index and whether they were added.</summary>
     public int AddUtf8(ReadOnlySpan<byte> utf8, out bool added)
     {
-        int hash = HashOf(utf8);
-        int existing = Find(utf8, hash, out int slot);
+        int existing = Find(utf8, out int slot);
         if (existing >= 0)
         {
             added = false;
             return existing;
         }
 
-        if (_count == _hashes.Length)
+        if (_count + 1 >= _offsets.Length || (_count + 1) * 2L > _slots.Length)
         {
             Grow();
-            Find(utf8, hash, out slot);
+            Find(utf8, out slot);
         }
 
-        if (_byteCount + utf8.Length > _bytes.Length)
+        if ((long)_byteCount + utf8.Length > _bytes.Length)
         {
             long size = Math.Max((long)_bytes.Length * 2, (long)_byteCount + utf8.Length);
-            if (size > Array.MaxLength)
+            if ((long)_byteCount + utf8.Length > Array.MaxLength)
             {
                 throw new InvalidOperationException("Too many name bytes for one string table (over 2 GB).");
             }
 
-            Array.Resize(ref _bytes, (int)size);
+            Array.Resize(ref _bytes, (int)Math.Min(size, Array.MaxLength));
         }
 
         utf8.CopyTo(_bytes.AsSpan(_byteCount));
         int index = _count++;
-        _hashes[index] = hash;
         _byteCount += utf8.Length;
         _offsets[_count] = _byteCount;
         _slots[slot] = index + 1;
@@ -101,34 +89,27 @@ internal sealed class Utf8StringTable
     /// <summary>Returns the index of <paramref name="text"/>, or -1.</summary>
     public int IndexOf(ReadOnlySpan<char> text)
     {
-        byte[]? rented = null;
-        int max = Encoding.UTF8.GetMaxByteCount(text.Length);
-        Span<byte> utf8 = max <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(max));
-        int length = Encoding.UTF8.GetBytes(text, utf8);
-        int index = Find(utf8[..length], HashOf(utf8[..length]), out _);
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-
-        return index;
+        using var utf8 = new Utf8Scratch(text);
+        return Find(utf8.Bytes, out _);
     }
 
-    /// <summary>Releases spare capacity once filling is done.</summary>
+    /// <summary>Returns the index of the string with these UTF-8 bytes, or -1.</summary>
+    public int IndexOfUtf8(ReadOnlySpan<byte> utf8) => Find(utf8, out _);
+
+    /// <summary>Releases spare capacity once filling is done (the index is rebuilt at most 3/4 full).</summary>
     public void TrimExcess()
     {
         Array.Resize(ref _bytes, _byteCount);
         Array.Resize(ref _offsets, _count + 1);
-        Array.Resize(ref _hashes, _count);
+        Rehash(SlotCountFor(_count, maxLoad: 0.75));
     }
 
     private static int HashOf(ReadOnlySpan<byte> utf8) => (int)StableHash.Hash64(utf8, Seed);
 
-    private static int SlotCountFor(int capacity)
+    private static int SlotCountFor(int count, double maxLoad)
     {
-        // Load factor at most 1/2.
         long slots = 8;
-        while (slots < (long)capacity * 2)
+        while (slots * maxLoad < count + 1)
         {
             slots *= 2;
         }
@@ -136,10 +117,10 @@ internal sealed class Utf8StringTable
         return (int)Math.Min(slots, 1 << 30);
     }
 
-    private int Find(ReadOnlySpan<byte> utf8, int hash, out int slot)
+    private int Find(ReadOnlySpan<byte> utf8, out int slot)
     {
         int mask = _slots.Length - 1;
-        int position = hash & mask;
+        int position = HashOf(utf8) & mask;
         while (true)
         {
             int entry = _slots[position];
@@ -150,8 +131,8 @@ internal sealed class Utf8StringTable
             }
 
             int index = entry - 1;
-            if (_hashes[index] == hash
-                && utf8.SequenceEqual(_bytes.AsSpan(_offsets[index], _offsets[index + 1] - _offsets[index])))
+            int start = _offsets[index];
+            if (_offsets[index + 1] - start == utf8.Length && utf8.SequenceEqual(_bytes.AsSpan(start, utf8.Length)))
             {
                 slot = position;
                 return index;
@@ -163,20 +144,47 @@ internal sealed class Utf8StringTable
 
     private void Grow()
     {
-        int capacity = (int)Math.Min((long)_hashes.Length * 2, Array.MaxLength - 1);
-        Array.Resize(ref _hashes, capacity);
+        int capacity = (int)Math.Min((long)(_offsets.Length - 1) * 2, Array.MaxLength - 1);
         Array.Resize(ref _offsets, capacity + 1);
-        _slots = new int[SlotCountFor(capacity)];
-        int mask = _slots.Length - 1;
+        Rehash(SlotCountFor(capacity, maxLoad: 0.5));
+    }
+
+    private void Rehash(int slotCount)
+    {
+        _slots = new int[slotCount];
+        int mask = slotCount - 1;
         for (int index = 0; index < _count; index++)
         {
-            int position = _hashes[index] & mask;
+            int position = HashOf(GetUtf8(index)) & mask;
             while (_slots[position] != 0)
             {
                 position = (position + 1) & mask;
             }
 
             _slots[position] = index + 1;
+        }
+    }
+
+    /// <summary>UTF-8 bytes of a char span in a stack-sized or pooled buffer.</summary>
+    private readonly ref struct Utf8Scratch
+    {
+        private readonly byte[]? _rented;
+
+        public Utf8Scratch(ReadOnlySpan<char> text)
+        {
+            int max = Encoding.UTF8.GetMaxByteCount(text.Length);
+            _rented = ArrayPool<byte>.Shared.Rent(Math.Max(max, 256));
+            Bytes = _rented.AsSpan(0, Encoding.UTF8.GetBytes(text, _rented));
+        }
+
+        public ReadOnlySpan<byte> Bytes { get; }
+
+        public void Dispose()
+        {
+            if (_rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_rented);
+            }
         }
     }
 }

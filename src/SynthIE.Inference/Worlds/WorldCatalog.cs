@@ -5,26 +5,23 @@ namespace SynthIE.Inference.Worlds;
 /// <summary>
 /// The entities or the relations of a <see cref="World"/>: distinct names in SynthIE's spelling (entities with
 /// <c>_</c> for spaces, relations with spaces), each with every Wikidata id that has it. Stored compactly (UTF-8 in one
-/// array) so that SynthIE's 2.6 million entities fit in a few hundred bytes less each than .NET strings would need.
-/// Immutable and thread-safe.
+/// array, ids grouped by name) so that SynthIE's 2.6 million entities take tens of bytes each rather than the hundreds
+/// .NET strings and dictionaries would. Immutable and thread-safe.
 /// </summary>
 public sealed class WorldCatalog
 {
     private readonly Utf8StringTable _labels;
     private readonly Utf8StringTable _ids;
-    private readonly int[] _idLabel;
     private readonly int[] _labelIdStart;
-    private readonly int[] _labelIdList;
 
-    internal WorldCatalog(WorldItemKind kind, Utf8StringTable labels, Utf8StringTable ids, int[] idLabel, WorldCatalogReport report)
+    /// <summary>Creates the catalog; regroups the ids so that the ids of one label are adjacent.</summary>
+    internal WorldCatalog(WorldItemKind kind, Utf8StringTable labels, Utf8StringTable ids, ReadOnlySpan<int> idLabel, WorldCatalogReport report)
     {
         Kind = kind;
         _labels = labels;
-        _ids = ids;
-        _idLabel = idLabel;
         Report = report;
 
-        // Label → ids as compressed rows, ids in insertion order.
+        // Ids of label L are ids[_labelIdStart[L] .. _labelIdStart[L + 1]), in the order they were given.
         _labelIdStart = new int[labels.Count + 1];
         foreach (int label in idLabel)
         {
@@ -36,12 +33,20 @@ public sealed class WorldCatalog
             _labelIdStart[i + 1] += _labelIdStart[i];
         }
 
-        _labelIdList = new int[idLabel.Length];
+        int[] order = new int[idLabel.Length];
         int[] fill = _labelIdStart[..^1];
         for (int id = 0; id < idLabel.Length; id++)
         {
-            _labelIdList[fill[idLabel[id]]++] = id;
+            order[fill[idLabel[id]]++] = id;
         }
+
+        _ids = new Utf8StringTable(Math.Max(order.Length, 4));
+        foreach (int id in order)
+        {
+            _ids.AddUtf8(ids.GetUtf8(id), out _);
+        }
+
+        _ids.TrimExcess();
 
         var fingerprint = default(NameSetFingerprint);
         for (int i = 0; i < labels.Count; i++)
@@ -74,22 +79,24 @@ public sealed class WorldCatalog
     }
 
     /// <summary>
-    /// Gets the entries: every (id, name) pair in the order the ids were first given, then the names without any id.
+    /// Gets the entries, name by name in the order the names were first given: each (id, name) pair (ids in the order
+    /// they were given), or (<see langword="null"/>, name) for a name without ids.
     /// </summary>
     public IEnumerable<WorldItem> Items
     {
         get
         {
-            for (int id = 0; id < _ids.Count; id++)
-            {
-                yield return new WorldItem(_ids[id], _labels[_idLabel[id]]);
-            }
-
             for (int label = 0; label < _labels.Count; label++)
             {
+                string name = _labels[label];
                 if (_labelIdStart[label] == _labelIdStart[label + 1])
                 {
-                    yield return new WorldItem(null, _labels[label]);
+                    yield return new WorldItem(null, name);
+                }
+
+                for (int id = _labelIdStart[label]; id < _labelIdStart[label + 1]; id++)
+                {
+                    yield return new WorldItem(_ids[id], name);
                 }
             }
         }
@@ -99,8 +106,6 @@ public sealed class WorldCatalog
     public WorldCatalogReport Report { get; }
 
     internal NameSetFingerprint LabelSetFingerprint { get; }
-
-    internal Utf8StringTable LabelTable => _labels;
 
     /// <summary>Returns whether <paramref name="label"/> (in SynthIE's spelling) is in the catalog.</summary>
     /// <param name="label">The name.</param>
@@ -126,7 +131,7 @@ public sealed class WorldCatalog
         string[] ids = new string[_labelIdStart[index + 1] - _labelIdStart[index]];
         for (int i = 0; i < ids.Length; i++)
         {
-            ids[i] = _ids[_labelIdList[_labelIdStart[index] + i]];
+            ids[i] = _ids[_labelIdStart[index] + i];
         }
 
         return ids;
@@ -149,7 +154,7 @@ public sealed class WorldCatalog
     {
         ArgumentNullException.ThrowIfNull(id);
         int index = _ids.IndexOf(id);
-        label = index < 0 ? null : _labels[_idLabel[index]];
+        label = index < 0 ? null : _labels[LabelOfId(index)];
         return label is not null;
     }
 
@@ -171,7 +176,14 @@ public sealed class WorldCatalog
                 throw new ArgumentException($"An entry with id '{item.Id}' has a null label.", nameof(items));
             }
 
-            builder.Add(item.Id, item.Label);
+            if (item.Id is null)
+            {
+                builder.AddName(item.Label);
+            }
+            else
+            {
+                builder.Add(item.Id, item.Label);
+            }
         }
 
         return builder.Build();
@@ -211,7 +223,7 @@ public sealed class WorldCatalog
                 continue;
             }
 
-            builder.Add(id, _labels[_idLabel[index]], normalize: false);
+            builder.Add(id, _labels[LabelOfId(index)], normalize: false);
         }
 
         return builder.Build();
@@ -226,12 +238,42 @@ public sealed class WorldCatalog
         var builder = new WorldCatalogBuilder(Kind);
         foreach (WorldItem item in Items)
         {
-            if (keep(item))
+            if (!keep(item))
+            {
+                continue;
+            }
+
+            if (item.Id is null)
+            {
+                builder.AddName(item.Label, normalize: false);
+            }
+            else
             {
                 builder.Add(item.Id, item.Label, normalize: false);
             }
         }
 
         return builder.Build();
+    }
+
+    /// <summary>Returns the label of the id at <paramref name="idIndex"/> (the last label whose ids start at or before it).</summary>
+    private int LabelOfId(int idIndex)
+    {
+        int low = 0;
+        int high = _labels.Count - 1;
+        while (low < high)
+        {
+            int middle = (int)((uint)(low + high + 1) >> 1);
+            if (_labelIdStart[middle] <= idIndex)
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return low;
     }
 }

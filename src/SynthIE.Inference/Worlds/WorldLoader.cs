@@ -49,8 +49,8 @@ public static class WorldLoader
         RequireFile(relationsPath, "the world's relation id list");
         RequireFile(entityMappingPath, "the entity id→name mapping");
         RequireFile(relationMappingPath, "the relation id→name mapping");
-        WorldCatalog entities = LoadMappingFor(ReadIdList(entitiesPath), entityMappingPath, WorldItemKind.Entity);
-        WorldCatalog relations = LoadMappingFor(ReadIdList(relationsPath), relationMappingPath, WorldItemKind.Relation);
+        WorldCatalog entities = LoadMappingFor(entitiesPath, entityMappingPath, WorldItemKind.Entity);
+        WorldCatalog relations = LoadMappingFor(relationsPath, relationMappingPath, WorldItemKind.Relation);
         return new World(entities, relations);
     }
 
@@ -80,6 +80,8 @@ public static class WorldLoader
         RequireFile(path, $"the {kind.ToString().ToLowerInvariant()} catalog");
         string extension = Path.GetExtension(path).ToLowerInvariant();
         var builder = new WorldCatalogBuilder(kind);
+        var ids = new Utf8TextScratch();
+        var labels = new Utf8TextScratch();
         switch (extension)
         {
             case ".jsonl":
@@ -87,23 +89,23 @@ public static class WorldLoader
                 {
                     if (!IsBlank(line))
                     {
-                        (string id, string label) = ParseMappingLine(line, path, number);
-                        builder.Add(id, label, path, number);
+                        ParseMappingLine(line, path, number, ids, labels, out ReadOnlySpan<byte> id, out ReadOnlySpan<byte> label);
+                        builder.Add(Chars(ids, id, path, number), Chars(labels, label, path, number), path, number);
                     }
                 });
                 break;
             case ".tsv":
-                Utf8LineReader.ForEachLine(path, (line, number) => AddTsvLine(builder, line, path, number));
+                Utf8LineReader.ForEachLine(path, (line, number) => AddTsvLine(builder, line, path, number, ids, labels));
                 break;
             case ".json":
-                AddJsonCatalog(builder, path);
+                AddJsonCatalog(builder, path, ids, labels);
                 break;
             default:
                 Utf8LineReader.ForEachLine(path, (line, number) =>
                 {
                     if (!IsBlank(line))
                     {
-                        builder.Add(null, Decode(line, path, number), path, number);
+                        builder.AddName(Chars(labels, line, path, number), path, number);
                     }
                 });
                 break;
@@ -123,11 +125,11 @@ public static class WorldLoader
 
     private static bool IsBlank(ReadOnlySpan<byte> line) => line.Trim(" \t\r\f\v"u8).IsEmpty;
 
-    private static string Decode(ReadOnlySpan<byte> bytes, string path, long lineNumber)
+    private static ReadOnlySpan<char> Chars(Utf8TextScratch scratch, ReadOnlySpan<byte> utf8, string path, long lineNumber)
     {
         try
         {
-            return StrictUtf8.GetString(bytes);
+            return scratch.Chars(utf8);
         }
         catch (DecoderFallbackException exception)
         {
@@ -135,9 +137,7 @@ public static class WorldLoader
         }
     }
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    private static void AddTsvLine(WorldCatalogBuilder builder, ReadOnlySpan<byte> line, string path, long lineNumber)
+    private static void AddTsvLine(WorldCatalogBuilder builder, ReadOnlySpan<byte> line, string path, long lineNumber, Utf8TextScratch ids, Utf8TextScratch labels)
     {
         if (IsBlank(line))
         {
@@ -150,28 +150,38 @@ public static class WorldLoader
             throw new WorldFileException(path, lineNumber, "expected 'id<TAB>label' but the line has no tab.");
         }
 
-        ReadOnlySpan<byte> idBytes = line[..tab].Trim(" "u8);
+        ReadOnlySpan<byte> id = line[..tab].Trim(" "u8);
         ReadOnlySpan<byte> rest = line[(tab + 1)..];
         int nextTab = rest.IndexOf((byte)'\t');
-        ReadOnlySpan<byte> labelBytes = nextTab < 0 ? rest : rest[..nextTab];
-        if (lineNumber == 1 && idBytes.SequenceEqual("id"u8) && labelBytes.Trim(" "u8).SequenceEqual("label"u8))
+        ReadOnlySpan<byte> label = nextTab < 0 ? rest : rest[..nextTab];
+        if (lineNumber == 1 && id.SequenceEqual("id"u8) && label.Trim(" "u8).SequenceEqual("label"u8))
         {
             return;
         }
 
-        if (idBytes.IsEmpty)
+        if (id.IsEmpty)
         {
             throw new WorldFileException(path, lineNumber, "the id (first column) is empty.");
         }
 
-        builder.Add(Decode(idBytes, path, lineNumber), Decode(labelBytes, path, lineNumber), path, lineNumber);
+        builder.Add(Chars(ids, id, path, lineNumber), Chars(labels, label, path, lineNumber), path, lineNumber);
     }
 
-    private static (string Id, string Label) ParseMappingLine(ReadOnlySpan<byte> line, string path, long lineNumber)
+    /// <summary>Reads <c>{"id": …, "en_label": …}</c> (or <c>"label"</c>); returns unescaped UTF-8 of both.</summary>
+    private static void ParseMappingLine(
+        ReadOnlySpan<byte> line,
+        string path,
+        long lineNumber,
+        Utf8TextScratch ids,
+        Utf8TextScratch labels,
+        out ReadOnlySpan<byte> id,
+        out ReadOnlySpan<byte> label)
     {
-        string? id = null;
-        string? label = null;
-        string? fallbackLabel = null;
+        id = default;
+        label = default;
+        bool hasId = false;
+        bool hasEnLabel = false;
+        bool hasLabel = false;
         try
         {
             var reader = new Utf8JsonReader(line);
@@ -193,15 +203,14 @@ public static class WorldLoader
 
                 if (isId)
                 {
-                    id = reader.GetString();
+                    id = ids.Bytes(ref reader);
+                    hasId = true;
                 }
-                else if (isEnLabel)
+                else if (isEnLabel || (isLabel && !hasEnLabel))
                 {
-                    label = reader.GetString();
-                }
-                else if (isLabel)
-                {
-                    fallbackLabel = reader.GetString();
+                    label = labels.Bytes(ref reader);
+                    hasEnLabel |= isEnLabel;
+                    hasLabel = true;
                 }
                 else
                 {
@@ -219,23 +228,21 @@ public static class WorldLoader
             throw new WorldFileException(path, lineNumber, $"malformed JSON ({exception.Message}).", exception);
         }
 
-        label ??= fallbackLabel;
-        if (string.IsNullOrEmpty(id))
+        if (!hasId || id.IsEmpty)
         {
             throw new WorldFileException(path, lineNumber, "the object has no \"id\" (or it is empty).");
         }
 
-        if (label is null)
+        if (!hasLabel)
         {
             throw new WorldFileException(path, lineNumber, "the object has no \"en_label\" (or \"label\").");
         }
-
-        return (id, label);
     }
 
-    private static void AddJsonCatalog(WorldCatalogBuilder builder, string path)
+    private static void AddJsonCatalog(WorldCatalogBuilder builder, string path, Utf8TextScratch ids, Utf8TextScratch labels)
     {
         byte[] bytes = File.ReadAllBytes(path);
+        var lines = new LineCounter(bytes);
         try
         {
             var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
@@ -248,41 +255,44 @@ public static class WorldLoader
             {
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    long line = LineOf(bytes, reader.TokenStartIndex);
+                    long line = lines.LineOf(reader.TokenStartIndex);
                     if (reader.TokenType != JsonTokenType.String)
                     {
                         throw new WorldFileException(path, line, $"expected a list of names (strings) but found {reader.TokenType}.");
                     }
 
-                    builder.Add(null, reader.GetString()!, path, line);
+                    builder.AddName(Chars(labels, labels.Bytes(ref reader), path, line), path, line);
                 }
             }
             else if (reader.TokenType == JsonTokenType.StartObject)
             {
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    long line = LineOf(bytes, reader.TokenStartIndex);
-                    string id = reader.GetString()!;
+                    long line = lines.LineOf(reader.TokenStartIndex);
+                    ReadOnlySpan<char> id = Chars(ids, ids.Bytes(ref reader), path, line);
+                    if (id.IsEmpty)
+                    {
+                        throw new WorldFileException(path, line, "an id (property name) is empty.");
+                    }
+
                     reader.Read();
-                    string? label = null;
+                    bool found = false;
                     if (reader.TokenType == JsonTokenType.String)
                     {
-                        label = reader.GetString();
+                        builder.Add(id, Chars(labels, labels.Bytes(ref reader), path, line), path, line);
+                        found = true;
                     }
                     else if (reader.TokenType == JsonTokenType.StartArray)
                     {
+                        int depth = reader.CurrentDepth;
                         if (reader.Read() && reader.TokenType == JsonTokenType.String)
                         {
-                            label = reader.GetString();
+                            builder.Add(id, Chars(labels, labels.Bytes(ref reader), path, line), path, line);
+                            found = true;
                         }
 
-                        while (reader.TokenType != JsonTokenType.EndArray)
+                        while (!(reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == depth))
                         {
-                            if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject)
-                            {
-                                reader.Skip();
-                            }
-
                             reader.Read();
                         }
                     }
@@ -291,17 +301,10 @@ public static class WorldLoader
                         reader.Skip();
                     }
 
-                    if (label is null)
+                    if (!found)
                     {
                         throw new WorldFileException(path, line, $"the value for id '{id}' must be a label or a list starting with the label.");
                     }
-
-                    if (id.Length == 0)
-                    {
-                        throw new WorldFileException(path, line, "an id (property name) is empty.");
-                    }
-
-                    builder.Add(id, label, path, line);
                 }
             }
             else
@@ -315,13 +318,12 @@ public static class WorldLoader
         }
     }
 
-    private static long LineOf(byte[] bytes, long position) =>
-        bytes.AsSpan(0, (int)Math.Min(position, bytes.Length)).Count((byte)'\n') + 1;
-
-    private static List<(string Id, long Line)> ReadIdList(string path)
+    /// <summary>Reads a JSON list of ids into <paramref name="wanted"/> (UTF-8, no strings); repeats are counted.</summary>
+    private static void ReadIdList(string path, Utf8StringTable wanted, WorldCatalogBuilder builder)
     {
         byte[] bytes = File.ReadAllBytes(path);
-        var ids = new List<(string, long)>();
+        var lines = new LineCounter(bytes);
+        var scratch = new Utf8TextScratch();
         try
         {
             var reader = new Utf8JsonReader(bytes);
@@ -330,55 +332,54 @@ public static class WorldLoader
                 throw new WorldFileException(path, 1, "expected a JSON list of ids, like [\"Q42\", \"Q5\"].");
             }
 
-            long line = 1;
-            long counted = 0;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                line += bytes.AsSpan((int)counted, (int)(reader.TokenStartIndex - counted)).Count((byte)'\n');
-                counted = reader.TokenStartIndex;
                 if (reader.TokenType != JsonTokenType.String)
                 {
-                    throw new WorldFileException(path, line, $"expected an id (string) in the list but found {reader.TokenType}.");
+                    throw new WorldFileException(path, lines.LineOf(reader.TokenStartIndex), $"expected an id (string) in the list but found {reader.TokenType}.");
                 }
 
-                string id = reader.GetString()!;
-                if (id.Length == 0)
+                ReadOnlySpan<byte> id = scratch.Bytes(ref reader);
+                if (id.IsEmpty)
                 {
-                    throw new WorldFileException(path, line, "an id in the list is empty.");
+                    throw new WorldFileException(path, lines.LineOf(reader.TokenStartIndex), "an id in the list is empty.");
                 }
 
-                ids.Add((id, line));
+                wanted.AddUtf8(id, out bool added);
+                if (!added)
+                {
+                    // SynthIE reads the list into a set; a repeated id is the same entity.
+                    builder.Skip(WorldIssueKind.DuplicateEntry, path, lines.LineOf(reader.TokenStartIndex), Encoding.UTF8.GetString(id), null);
+                }
             }
 
             if (reader.Read())
             {
-                throw new WorldFileException(path, line, "unexpected content after the list.");
+                throw new WorldFileException(path, lines.LineOf(reader.TokenStartIndex), "unexpected content after the list.");
             }
         }
         catch (JsonException exception)
         {
             throw new WorldFileException(path, (exception.LineNumber ?? -1) + 1, $"malformed JSON ({exception.Message}).", exception);
         }
-
-        return ids;
     }
 
-    private static WorldCatalog LoadMappingFor(List<(string Id, long Line)> worldIds, string mappingPath, WorldItemKind kind)
+    private static WorldCatalog LoadMappingFor(string worldIdsPath, string mappingPath, WorldItemKind kind)
     {
-        var builder = new WorldCatalogBuilder(kind, Math.Max(worldIds.Count, 16));
-        var wanted = new Utf8StringTable(Math.Max(worldIds.Count, 16));
-        foreach ((string id, long line) in worldIds)
-        {
-            wanted.Add(id, out bool added);
-            if (!added)
-            {
-                // SynthIE reads the list into a set; a repeated id is the same entity.
-                builder.Skip(WorldIssueKind.DuplicateEntry, null, line, id, null);
-            }
-        }
+        var wanted = new Utf8StringTable(1 << 16);
+        var builder = new WorldCatalogBuilder(kind, 1 << 16);
+        ReadIdList(worldIdsPath, wanted, builder);
+        wanted.TrimExcess();
 
-        string?[] labels = new string?[wanted.Count];
-        long[] labelLines = new long[wanted.Count];
+        // Label bytes of each wanted id, appended as lines are read; SynthIE builds a dict, so the last line wins.
+        byte[] store = new byte[Math.Max(wanted.ByteCount * 3, 1024)];
+        int stored = 0;
+        int[] labelStart = new int[wanted.Count];
+        int[] labelLength = new int[wanted.Count];
+        int[] labelLine = new int[wanted.Count];
+        Array.Fill(labelStart, -1);
+        var ids = new Utf8TextScratch();
+        var labels = new Utf8TextScratch();
         Utf8LineReader.ForEachLine(mappingPath, (line, number) =>
         {
             if (IsBlank(line))
@@ -386,41 +387,76 @@ public static class WorldLoader
                 return;
             }
 
-            (string id, string label) = ParseMappingLine(line, mappingPath, number);
-            int index = wanted.IndexOf(id);
+            ParseMappingLine(line, mappingPath, number, ids, labels, out ReadOnlySpan<byte> id, out ReadOnlySpan<byte> label);
+            int index = wanted.IndexOfUtf8(id);
             if (index < 0)
             {
                 return;
             }
 
-            if (labels[index] is { } previous)
+            if (labelStart[index] >= 0)
             {
-                // SynthIE builds a dict from the mapping, so the last line wins.
+                bool same = label.SequenceEqual(store.AsSpan(labelStart[index], labelLength[index]));
                 builder.Skip(
-                    string.Equals(previous, label, StringComparison.Ordinal) ? WorldIssueKind.DuplicateEntry : WorldIssueKind.ConflictingLabel,
+                    same ? WorldIssueKind.DuplicateEntry : WorldIssueKind.ConflictingLabel,
                     mappingPath,
-                    labelLines[index],
-                    id,
-                    previous);
+                    labelLine[index],
+                    Encoding.UTF8.GetString(id),
+                    Encoding.UTF8.GetString(store.AsSpan(labelStart[index], labelLength[index])));
             }
 
-            labels[index] = label;
-            labelLines[index] = number;
+            if ((long)stored + label.Length > store.Length)
+            {
+                long size = Math.Max((long)store.Length * 2, (long)stored + label.Length);
+                if (size > Array.MaxLength)
+                {
+                    throw new WorldFileException(mappingPath, number, "the labels of the world's ids exceed 2 GB.");
+                }
+
+                Array.Resize(ref store, (int)size);
+            }
+
+            label.CopyTo(store.AsSpan(stored));
+            labelStart[index] = stored;
+            labelLength[index] = label.Length;
+            labelLine[index] = (int)Math.Min(number, int.MaxValue);
+            stored += label.Length;
         });
 
         for (int index = 0; index < wanted.Count; index++)
         {
-            string id = wanted[index];
-            if (labels[index] is { } label)
+            ReadOnlySpan<char> id = ids.Chars(wanted.GetUtf8(index));
+            if (labelStart[index] >= 0)
             {
-                builder.Add(id, label, mappingPath, labelLines[index]);
+                builder.Add(id, Chars(labels, store.AsSpan(labelStart[index], labelLength[index]), mappingPath, labelLine[index]), mappingPath, labelLine[index]);
             }
             else
             {
-                builder.Skip(WorldIssueKind.MissingLabel, mappingPath, 0, id, null);
+                builder.Skip(WorldIssueKind.MissingLabel, mappingPath, 0, id.ToString(), null);
             }
         }
 
         return builder.Build();
+    }
+
+    /// <summary>Turns byte positions of a file into 1-based line numbers, for positions that only grow (or restart).</summary>
+    private sealed class LineCounter(byte[] bytes)
+    {
+        private long _position;
+        private long _line = 1;
+
+        public long LineOf(long position)
+        {
+            position = Math.Min(position, bytes.Length);
+            if (position < _position)
+            {
+                _position = 0;
+                _line = 1;
+            }
+
+            _line += bytes.AsSpan((int)_position, (int)(position - _position)).Count((byte)'\n');
+            _position = position;
+            return _line;
+        }
     }
 }

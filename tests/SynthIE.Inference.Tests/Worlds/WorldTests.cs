@@ -63,8 +63,12 @@ public sealed class WorldTests
         Assert.Equal(["B", "C"], filtered.Entities.Labels);
         Assert.Same(world.Relations, filtered.Relations);
         Assert.Equal(
-            [new WorldItem("Q1", "A"), new WorldItem("Q2", "B"), new WorldItem("Q3", "A"), new WorldItem("Q4", "C")],
+            [new WorldItem("Q1", "A"), new WorldItem("Q3", "A"), new WorldItem("Q2", "B"), new WorldItem("Q4", "C")],
             world.Entities.Items);
+        Assert.True(world.Entities.TryGetLabel("Q2", out string? label));
+        Assert.Equal("B", label);
+        Assert.True(world.Entities.TryGetLabel("Q3", out label));
+        Assert.Equal("A", label);
     }
 
     [Fact]
@@ -75,6 +79,24 @@ public sealed class WorldTests
         Assert.Equal(["part of"], world.Relations.Labels);
         Assert.Equal([new WorldItem(null, "New_York"), new WorldItem(null, "Paris")], world.Entities.Items);
         Assert.Throws<ArgumentException>(() => new World(world.Relations, world.Relations));
+    }
+
+    [Fact]
+    public void Ids_find_their_label_when_names_without_ids_are_mixed_in()
+    {
+        WorldCatalog catalog = WorldCatalog.Create(
+            WorldItemKind.Entity,
+            [new(null, "X"), new("Q1", "A"), new(null, "Y"), new("Q2", "B"), new("Q3", "A"), new(null, "Z")]);
+        Assert.Equal(["X", "A", "Y", "B", "Z"], catalog.Labels);
+        foreach ((string id, string label) in new[] { ("Q1", "A"), ("Q2", "B"), ("Q3", "A") })
+        {
+            Assert.True(catalog.TryGetLabel(id, out string? found));
+            Assert.Equal(label, found);
+        }
+
+        Assert.False(catalog.TryGetLabel("Q4", out _));
+        Assert.Equal(["Q1", "Q3"], catalog.GetIds("A"));
+        Assert.Empty(catalog.GetIds("Y"));
     }
 
     [Fact]
