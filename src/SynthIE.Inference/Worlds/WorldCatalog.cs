@@ -14,7 +14,10 @@ public sealed class WorldCatalog
     private readonly Utf8StringTable _ids;
     private readonly int[] _labelIdStart;
 
-    /// <summary>Creates the catalog; regroups the ids so that the ids of one label are adjacent.</summary>
+    /// <summary>
+    /// Creates the catalog; regroups the ids so that the ids of one label are adjacent. <paramref name="idLabel"/> gives
+    /// each id's label index, or -1 to leave the id out.
+    /// </summary>
     internal WorldCatalog(WorldItemKind kind, Utf8StringTable labels, Utf8StringTable ids, ReadOnlySpan<int> idLabel, WorldCatalogReport report)
     {
         Kind = kind;
@@ -23,9 +26,14 @@ public sealed class WorldCatalog
 
         // Ids of label L are ids[_labelIdStart[L] .. _labelIdStart[L + 1]), in the order they were given.
         _labelIdStart = new int[labels.Count + 1];
+        int kept = 0;
         foreach (int label in idLabel)
         {
-            _labelIdStart[label + 1]++;
+            if (label >= 0)
+            {
+                _labelIdStart[label + 1]++;
+                kept++;
+            }
         }
 
         for (int i = 0; i < labels.Count; i++)
@@ -33,11 +41,14 @@ public sealed class WorldCatalog
             _labelIdStart[i + 1] += _labelIdStart[i];
         }
 
-        int[] order = new int[idLabel.Length];
+        int[] order = new int[kept];
         int[] fill = _labelIdStart[..^1];
         for (int id = 0; id < idLabel.Length; id++)
         {
-            order[fill[idLabel[id]]++] = id;
+            if (idLabel[id] >= 0)
+            {
+                order[fill[idLabel[id]]++] = id;
+            }
         }
 
         _ids = new Utf8StringTable(Math.Max(order.Length, 4));

@@ -71,16 +71,21 @@ internal sealed class WorldCatalogBuilder
         return false;
     }
 
+    /// <summary>Builds a catalog from tables filled elsewhere, with this builder's counts as its report.</summary>
+    public WorldCatalog BuildFrom(Utf8StringTable labels, Utf8StringTable ids, ReadOnlySpan<int> idLabel) =>
+        new(Kind, labels, ids, idLabel, Report());
+
     public WorldCatalog Build()
     {
-        var report = _skipped.Count == 0
-            ? WorldCatalogReport.Empty
-            : new WorldCatalogReport(
-                new ReadOnlyDictionary<WorldIssueKind, int>(new Dictionary<WorldIssueKind, int>(_skipped)),
-                _examples.ToArray());
         _labels.TrimExcess();
-        return new WorldCatalog(Kind, _labels, _ids, _idLabel.AsSpan(0, _ids.Count), report);
+        return new WorldCatalog(Kind, _labels, _ids, _idLabel.AsSpan(0, _ids.Count), Report());
     }
+
+    private WorldCatalogReport Report() => _skipped.Count == 0
+        ? WorldCatalogReport.Empty
+        : new WorldCatalogReport(
+            new ReadOnlyDictionary<WorldIssueKind, int>(new Dictionary<WorldIssueKind, int>(_skipped)),
+            _examples.ToArray());
 
     private bool Add(ReadOnlySpan<char> id, bool hasId, ReadOnlySpan<char> rawLabel, string? filePath, long lineNumber, bool normalize)
     {
@@ -88,7 +93,7 @@ internal sealed class WorldCatalogBuilder
         Span<char> buffer = rawLabel.Length <= 256 ? stackalloc char[256] : (rented = ArrayPool<char>.Shared.Rent(rawLabel.Length));
         try
         {
-            ReadOnlySpan<char> label = normalize ? Normalize(rawLabel, buffer) : rawLabel;
+            ReadOnlySpan<char> label = normalize ? Normalize(Kind, rawLabel, buffer) : rawLabel;
             if (label.IsEmpty || PythonText.IsBlank(label))
             {
                 return Skip(WorldIssueKind.EmptyLabel, filePath, lineNumber, hasId ? id.ToString() : null, rawLabel.ToString());
@@ -143,12 +148,12 @@ internal sealed class WorldCatalogBuilder
         }
     }
 
-    /// <summary>SynthIE's spelling, in place in <paramref name="buffer"/>: Python strip, then spaces ↔ underscores.</summary>
-    private ReadOnlySpan<char> Normalize(ReadOnlySpan<char> raw, Span<char> buffer)
+    /// <summary>SynthIE's spelling into <paramref name="buffer"/>: Python strip, then spaces ↔ underscores.</summary>
+    public static ReadOnlySpan<char> Normalize(WorldItemKind kind, ReadOnlySpan<char> raw, Span<char> buffer)
     {
         ReadOnlySpan<char> stripped = PythonText.Strip(raw);
         Span<char> result = buffer[..stripped.Length];
-        if (Kind == WorldItemKind.Entity)
+        if (kind == WorldItemKind.Entity)
         {
             stripped.Replace(result, ' ', '_');
         }

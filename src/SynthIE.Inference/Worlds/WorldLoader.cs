@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using SynthIE.Inference.Linearization;
 
 namespace SynthIE.Inference.Worlds;
 
@@ -364,22 +365,27 @@ public static class WorldLoader
         }
     }
 
+    /// <summary>
+    /// Names the world's ids from the mapping file in one pass, straight into the catalog's label table: each wanted id
+    /// points at its label; a later line for the same id replaces the earlier label (SynthIE builds a dict), and labels
+    /// no id points at any more are dropped at the end. Nothing is kept per line but the label.
+    /// </summary>
     private static WorldCatalog LoadMappingFor(string worldIdsPath, string mappingPath, WorldItemKind kind)
     {
-        var wanted = new Utf8StringTable(1 << 16);
-        var builder = new WorldCatalogBuilder(kind, 1 << 16);
-        ReadIdList(worldIdsPath, wanted, builder);
+        long listLength = new FileInfo(worldIdsPath).Length;
+        var wanted = new Utf8StringTable((int)Math.Clamp(listLength / 8, 16, 1 << 28));
+        var issues = new WorldCatalogBuilder(kind, 16);
+        ReadIdList(worldIdsPath, wanted, issues);
         wanted.TrimExcess();
 
-        // Label bytes of each wanted id, appended as lines are read; SynthIE builds a dict, so the last line wins.
-        byte[] store = new byte[Math.Max(wanted.ByteCount * 3, 1024)];
-        int stored = 0;
-        int[] labelStart = new int[wanted.Count];
-        int[] labelLength = new int[wanted.Count];
-        int[] labelLine = new int[wanted.Count];
-        Array.Fill(labelStart, -1);
-        var ids = new Utf8TextScratch();
-        var labels = new Utf8TextScratch();
+        var labels = new Utf8StringTable(Math.Max(wanted.Count, 16));
+        int[] labelOf = new int[wanted.Count];
+        int[] lineOf = new int[wanted.Count];
+        int[] references = new int[Math.Max(wanted.Count, 16)];
+        Array.Fill(labelOf, -1);
+        var idScratch = new Utf8TextScratch();
+        var labelScratch = new Utf8TextScratch();
+        char[] normalized = new char[256];
         Utf8LineReader.ForEachLine(mappingPath, (line, number) =>
         {
             if (IsBlank(line))
@@ -387,56 +393,89 @@ public static class WorldLoader
                 return;
             }
 
-            ParseMappingLine(line, mappingPath, number, ids, labels, out ReadOnlySpan<byte> id, out ReadOnlySpan<byte> label);
+            ParseMappingLine(line, mappingPath, number, idScratch, labelScratch, out ReadOnlySpan<byte> id, out ReadOnlySpan<byte> rawLabel);
             int index = wanted.IndexOfUtf8(id);
             if (index < 0)
             {
                 return;
             }
 
-            if (labelStart[index] >= 0)
+            ReadOnlySpan<char> raw = Chars(labelScratch, rawLabel, mappingPath, number);
+            if (normalized.Length < raw.Length)
             {
-                bool same = label.SequenceEqual(store.AsSpan(labelStart[index], labelLength[index]));
-                builder.Skip(
+                normalized = new char[Math.Max(raw.Length, normalized.Length * 2)];
+            }
+
+            ReadOnlySpan<char> label = WorldCatalogBuilder.Normalize(kind, raw, normalized);
+            if (lineOf[index] != 0)
+            {
+                // A later line for the same id: SynthIE keeps the last one; the earlier one is counted as left out.
+                int previous = labelOf[index];
+                bool same = previous >= 0 && labels.IndexOf(label) == previous;
+                issues.Skip(
                     same ? WorldIssueKind.DuplicateEntry : WorldIssueKind.ConflictingLabel,
                     mappingPath,
-                    labelLine[index],
+                    lineOf[index],
                     Encoding.UTF8.GetString(id),
-                    Encoding.UTF8.GetString(store.AsSpan(labelStart[index], labelLength[index])));
-            }
-
-            if ((long)stored + label.Length > store.Length)
-            {
-                long size = Math.Max((long)store.Length * 2, (long)stored + label.Length);
-                if (size > Array.MaxLength)
+                    previous >= 0 ? labels[previous] : null);
+                if (previous >= 0)
                 {
-                    throw new WorldFileException(mappingPath, number, "the labels of the world's ids exceed 2 GB.");
+                    references[previous]--;
+                    labelOf[index] = -1;
                 }
-
-                Array.Resize(ref store, (int)size);
             }
 
-            label.CopyTo(store.AsSpan(stored));
-            labelStart[index] = stored;
-            labelLength[index] = label.Length;
-            labelLine[index] = (int)Math.Min(number, int.MaxValue);
-            stored += label.Length;
+            lineOf[index] = (int)Math.Min(number, int.MaxValue);
+            if (PythonText.IsBlank(label))
+            {
+                issues.Skip(WorldIssueKind.EmptyLabel, mappingPath, number, Encoding.UTF8.GetString(id), raw.ToString());
+                return;
+            }
+
+            if (WorldCatalogBuilder.ContainsMarker(label))
+            {
+                issues.Skip(WorldIssueKind.LabelContainsMarker, mappingPath, number, Encoding.UTF8.GetString(id), label.ToString());
+                return;
+            }
+
+            int labelIndex = labels.Add(label, out _);
+            if (labelIndex >= references.Length)
+            {
+                Array.Resize(ref references, references.Length * 2);
+            }
+
+            references[labelIndex]++;
+            labelOf[index] = labelIndex;
         });
 
         for (int index = 0; index < wanted.Count; index++)
         {
-            ReadOnlySpan<char> id = ids.Chars(wanted.GetUtf8(index));
-            if (labelStart[index] >= 0)
+            if (lineOf[index] == 0)
             {
-                builder.Add(id, Chars(labels, store.AsSpan(labelStart[index], labelLength[index]), mappingPath, labelLine[index]), mappingPath, labelLine[index]);
-            }
-            else
-            {
-                builder.Skip(WorldIssueKind.MissingLabel, mappingPath, 0, id.ToString(), null);
+                issues.Skip(WorldIssueKind.MissingLabel, mappingPath, 0, wanted[index], null);
             }
         }
 
-        return builder.Build();
+        // Labels that only replaced names pointed at are dropped (rare: only when an id is named twice).
+        if (references.AsSpan(0, labels.Count).Contains(0))
+        {
+            var kept = new Utf8StringTable(labels.Count);
+            int[] remap = new int[labels.Count];
+            for (int label = 0; label < labels.Count; label++)
+            {
+                remap[label] = references[label] > 0 ? kept.AddUtf8(labels.GetUtf8(label), out _) : -1;
+            }
+
+            for (int index = 0; index < labelOf.Length; index++)
+            {
+                labelOf[index] = labelOf[index] < 0 ? -1 : remap[labelOf[index]];
+            }
+
+            labels = kept;
+        }
+
+        labels.TrimExcess();
+        return issues.BuildFrom(labels, wanted, labelOf);
     }
 
     /// <summary>Turns byte positions of a file into 1-based line numbers, for positions that only grow (or restart).</summary>

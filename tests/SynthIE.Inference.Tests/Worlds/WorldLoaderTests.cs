@@ -19,20 +19,23 @@ public sealed class WorldLoaderTests
             """{"id": "Q2143143", "en_label": "Owaneco,_Illinois"}""",
             """{"id": "Q15643", "en_label": "Juliet (moon)", "extra": [1, {"x": 2}]}""",
             "",
-            """{"id": "Q15643", "en_label": "Juliet_(moon)"}"""));
+            """{"id": "Q15643", "en_label": "Juliet (moon of Uranus)"}""",
+            """{"id": "Q191069", "en_label": "Paleoclimatology "}"""));
         Write(data, "id2name_mappings/relation_mapping.jsonl",
             "{\"id\": \"P571\", \"en_label\": \"inception\"}\r\n{\"id\": \"P1066\", \"en_label\": \"student_of\"}\r\n");
 
         World world = WorldLoader.LoadSynthIE(data, "small");
 
-        Assert.Equal(["Paleoclimatology", "Charleston,_South_Carolina", "Juliet_(moon)"], world.Entities.Labels);
+        // SynthIE keeps the last line for an id: the first name of Q15643 is gone.
+        Assert.Equal(["Paleoclimatology", "Charleston,_South_Carolina", "Juliet_(moon_of_Uranus)"], world.Entities.Labels);
         Assert.Equal(["inception", "student of"], world.Relations.Labels);
         Assert.Equal(["Q47716"], world.Entities.GetIds("Charleston,_South_Carolina"));
         Assert.True(world.Entities.TryGetLabel("Q15643", out string? juliet));
-        Assert.Equal("Juliet_(moon)", juliet);
+        Assert.Equal("Juliet_(moon_of_Uranus)", juliet);
+        Assert.False(world.Entities.ContainsLabel("Juliet_(moon)"));
         Assert.False(world.Entities.ContainsId("Q2143143"));
         Assert.Equal(1, world.Entities.Report.Skipped[WorldIssueKind.MissingLabel]);
-        Assert.Equal(1, world.Entities.Report.Skipped[WorldIssueKind.DuplicateEntry]);
+        Assert.Equal(2, world.Entities.Report.Skipped[WorldIssueKind.DuplicateEntry]);
         Assert.Equal(1, world.Entities.Report.Skipped[WorldIssueKind.ConflictingLabel]);
         Assert.Contains(world.Entities.Report.Examples, issue => issue.Kind == WorldIssueKind.MissingLabel && issue.Id == "Q999");
         Assert.Equal(WorldCatalogReport.Empty.ToString(), world.Relations.Report.ToString());
