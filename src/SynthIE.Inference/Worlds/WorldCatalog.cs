@@ -5,33 +5,37 @@ namespace SynthIE.Inference.Worlds;
 /// <summary>
 /// The entities or the relations of a <see cref="World"/>: distinct names in SynthIE's spelling (entities with
 /// <c>_</c> for spaces, relations with spaces), each with every Wikidata id that has it. Stored compactly (UTF-8 in one
-/// array, ids grouped by name) so that SynthIE's 2.6 million entities take tens of bytes each rather than the hundreds
+/// array, an int per id and name for the links) so that SynthIE's 2.6 million entities take tens of bytes each rather than the hundreds
 /// .NET strings and dictionaries would. Immutable and thread-safe.
 /// </summary>
 public sealed class WorldCatalog
 {
     private readonly Utf8StringTable _labels;
     private readonly Utf8StringTable _ids;
+    private readonly int[] _idLabel;
     private readonly int[] _labelIdStart;
+    private readonly int[] _labelIdList;
 
     /// <summary>
-    /// Creates the catalog; regroups the ids so that the ids of one label are adjacent. <paramref name="idLabel"/> gives
-    /// each id's label index, or -1 to leave the id out.
+    /// Creates the catalog over filled tables. <paramref name="idLabel"/> gives, for each id of <paramref name="ids"/>,
+    /// its label index, or -1 when the id is not part of the catalog (it is then treated as unknown).
     /// </summary>
-    internal WorldCatalog(WorldItemKind kind, Utf8StringTable labels, Utf8StringTable ids, ReadOnlySpan<int> idLabel, WorldCatalogReport report)
+    internal WorldCatalog(WorldItemKind kind, Utf8StringTable labels, Utf8StringTable ids, int[] idLabel, WorldCatalogReport report)
     {
         Kind = kind;
         _labels = labels;
+        _ids = ids;
+        _idLabel = idLabel;
         Report = report;
 
-        // Ids of label L are ids[_labelIdStart[L] .. _labelIdStart[L + 1]), in the order they were given.
+        // Label → ids as compressed rows: ids of label L are _labelIdList[_labelIdStart[L] .. _labelIdStart[L + 1]).
         _labelIdStart = new int[labels.Count + 1];
         int kept = 0;
-        foreach (int label in idLabel)
+        for (int id = 0; id < ids.Count; id++)
         {
-            if (label >= 0)
+            if (idLabel[id] >= 0)
             {
-                _labelIdStart[label + 1]++;
+                _labelIdStart[idLabel[id] + 1]++;
                 kept++;
             }
         }
@@ -41,24 +45,17 @@ public sealed class WorldCatalog
             _labelIdStart[i + 1] += _labelIdStart[i];
         }
 
-        int[] order = new int[kept];
+        _labelIdList = new int[kept];
         int[] fill = _labelIdStart[..^1];
-        for (int id = 0; id < idLabel.Length; id++)
+        for (int id = 0; id < ids.Count; id++)
         {
             if (idLabel[id] >= 0)
             {
-                order[fill[idLabel[id]]++] = id;
+                _labelIdList[fill[idLabel[id]]++] = id;
             }
         }
 
-        _ids = new Utf8StringTable(Math.Max(order.Length, 4));
-        foreach (int id in order)
-        {
-            _ids.AddUtf8(ids.GetUtf8(id), out _);
-        }
-
-        _ids.TrimExcess();
-
+        IdCount = kept;
         var fingerprint = default(NameSetFingerprint);
         for (int i = 0; i < labels.Count; i++)
         {
@@ -75,7 +72,7 @@ public sealed class WorldCatalog
     public int LabelCount => _labels.Count;
 
     /// <summary>Gets the number of distinct ids (0 for a catalog made from plain names).</summary>
-    public int IdCount => _ids.Count;
+    public int IdCount { get; }
 
     /// <summary>Gets the distinct names, in the order they were first given.</summary>
     public IEnumerable<string> Labels
@@ -105,9 +102,9 @@ public sealed class WorldCatalog
                     yield return new WorldItem(null, name);
                 }
 
-                for (int id = _labelIdStart[label]; id < _labelIdStart[label + 1]; id++)
+                for (int row = _labelIdStart[label]; row < _labelIdStart[label + 1]; row++)
                 {
-                    yield return new WorldItem(_ids[id], name);
+                    yield return new WorldItem(_ids[_labelIdList[row]], name);
                 }
             }
         }
@@ -142,7 +139,7 @@ public sealed class WorldCatalog
         string[] ids = new string[_labelIdStart[index + 1] - _labelIdStart[index]];
         for (int i = 0; i < ids.Length; i++)
         {
-            ids[i] = _ids[_labelIdStart[index] + i];
+            ids[i] = _ids[_labelIdList[_labelIdStart[index] + i]];
         }
 
         return ids;
@@ -154,7 +151,8 @@ public sealed class WorldCatalog
     public bool ContainsId(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return _ids.IndexOf(id) >= 0;
+        int index = _ids.IndexOf(id);
+        return index >= 0 && _idLabel[index] >= 0;
     }
 
     /// <summary>Gets the name of <paramref name="id"/>.</summary>
@@ -165,7 +163,7 @@ public sealed class WorldCatalog
     {
         ArgumentNullException.ThrowIfNull(id);
         int index = _ids.IndexOf(id);
-        label = index < 0 ? null : _labels[LabelOfId(index)];
+        label = index < 0 || _idLabel[index] < 0 ? null : _labels[_idLabel[index]];
         return label is not null;
     }
 
@@ -228,13 +226,13 @@ public sealed class WorldCatalog
             }
 
             int index = _ids.IndexOf(id);
-            if (index < 0)
+            if (index < 0 || _idLabel[index] < 0)
             {
                 builder.Skip(WorldIssueKind.MissingLabel, null, 0, id, null);
                 continue;
             }
 
-            builder.Add(id, _labels[LabelOfId(index)], normalize: false);
+            builder.Add(id, _labels[_idLabel[index]], normalize: false);
         }
 
         return builder.Build();
@@ -265,26 +263,5 @@ public sealed class WorldCatalog
         }
 
         return builder.Build();
-    }
-
-    /// <summary>Returns the label of the id at <paramref name="idIndex"/> (the last label whose ids start at or before it).</summary>
-    private int LabelOfId(int idIndex)
-    {
-        int low = 0;
-        int high = _labels.Count - 1;
-        while (low < high)
-        {
-            int middle = (int)((uint)(low + high + 1) >> 1);
-            if (_labelIdStart[middle] <= idIndex)
-            {
-                low = middle;
-            }
-            else
-            {
-                high = middle - 1;
-            }
-        }
-
-        return low;
     }
 }

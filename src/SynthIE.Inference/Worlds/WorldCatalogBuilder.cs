@@ -72,13 +72,15 @@ internal sealed class WorldCatalogBuilder
     }
 
     /// <summary>Builds a catalog from tables filled elsewhere, with this builder's counts as its report.</summary>
-    public WorldCatalog BuildFrom(Utf8StringTable labels, Utf8StringTable ids, ReadOnlySpan<int> idLabel) =>
+    public WorldCatalog BuildFrom(Utf8StringTable labels, Utf8StringTable ids, int[] idLabel) =>
         new(Kind, labels, ids, idLabel, Report());
 
     public WorldCatalog Build()
     {
         _labels.TrimExcess();
-        return new WorldCatalog(Kind, _labels, _ids, _idLabel.AsSpan(0, _ids.Count), Report());
+        _ids.TrimExcess();
+        Array.Resize(ref _idLabel, _ids.Count);
+        return new WorldCatalog(Kind, _labels, _ids, _idLabel, Report());
     }
 
     private WorldCatalogReport Report() => _skipped.Count == 0

@@ -319,14 +319,23 @@ public static class WorldLoader
         }
     }
 
-    /// <summary>Reads a JSON list of ids into <paramref name="wanted"/> (UTF-8, no strings); repeats are counted.</summary>
-    private static void ReadIdList(string path, Utf8StringTable wanted, WorldCatalogBuilder builder)
+    /// <summary>Reads a JSON list of ids into a table (UTF-8, no strings); repeats are counted.</summary>
+    private static Utf8StringTable ReadIdList(string path, WorldCatalogBuilder builder)
     {
         byte[] bytes = File.ReadAllBytes(path);
         var lines = new LineCounter(bytes);
         var scratch = new Utf8TextScratch();
         try
         {
+            // Count first so that the table is allocated once at its final size.
+            var counter = new Utf8JsonReader(bytes);
+            int count = 0;
+            while (counter.Read())
+            {
+                count += counter.TokenType == JsonTokenType.String ? 1 : 0;
+            }
+
+            var wanted = new Utf8StringTable(count);
             var reader = new Utf8JsonReader(bytes);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
             {
@@ -358,6 +367,9 @@ public static class WorldLoader
             {
                 throw new WorldFileException(path, lines.LineOf(reader.TokenStartIndex), "unexpected content after the list.");
             }
+
+            wanted.TrimExcess();
+            return wanted;
         }
         catch (JsonException exception)
         {
@@ -372,11 +384,8 @@ public static class WorldLoader
     /// </summary>
     private static WorldCatalog LoadMappingFor(string worldIdsPath, string mappingPath, WorldItemKind kind)
     {
-        long listLength = new FileInfo(worldIdsPath).Length;
-        var wanted = new Utf8StringTable((int)Math.Clamp(listLength / 8, 16, 1 << 28));
         var issues = new WorldCatalogBuilder(kind, 16);
-        ReadIdList(worldIdsPath, wanted, issues);
-        wanted.TrimExcess();
+        Utf8StringTable wanted = ReadIdList(worldIdsPath, issues);
 
         var labels = new Utf8StringTable(Math.Max(wanted.Count, 16));
         int[] labelOf = new int[wanted.Count];
