@@ -1,0 +1,24 @@
+namespace SynthIE.Inference.Constraints;
+
+/// <summary>
+/// What the constraint, trie and formatter need from a tokenizer: text → ids the way Hugging Face's slow
+/// <c>T5Tokenizer(text)["input_ids"]</c> gives them (end token appended once), and a fingerprint that changes whenever
+/// the tokenizer would give different ids, for cache keys.
+/// </summary>
+internal interface ITokenSequenceEncoder
+{
+    /// <summary>Gets the end-of-sequence id (1 for T5).</summary>
+    int EndOfSequenceId { get; }
+
+    /// <summary>Gets bytes that identify the vocabulary and segmentation behaviour.</summary>
+    ReadOnlySpan<byte> Fingerprint { get; }
+
+    /// <summary>
+    /// Writes the ids of <paramref name="text"/> followed by the end token into <paramref name="destination"/>.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="destination">Where the ids go.</param>
+    /// <param name="truncated">Set when <paramref name="destination"/> was too small; call again with a larger one.</param>
+    /// <returns>The number of ids written.</returns>
+    int Encode(ReadOnlySpan<char> text, Span<int> destination, out bool truncated);
+}

@@ -1,0 +1,18 @@
+namespace SynthIE.Inference.Constraints;
+
+/// <summary>What one of a <see cref="SynthIEConstraint"/>'s tries was built from, and where it came from.</summary>
+/// <param name="Names">Names given (after the world's own checks).</param>
+/// <param name="SkippedNames">Names left out because the tokenizer gives no ids for them (for example only whitespace or control characters).</param>
+/// <param name="SkippedExamples">Up to 20 of the names left out (empty when the trie came from the cache file).</param>
+/// <param name="Nodes">Trie nodes.</param>
+/// <param name="CacheFile">The cache file, or <see langword="null"/> when the trie was built in memory only.</param>
+/// <param name="LoadedFromCache">Whether the cache file was used as it was (no build).</param>
+/// <param name="RebuildReason">Why the cache file was (re)built, or <see langword="null"/>.</param>
+public sealed record TrieSummary(
+    int Names,
+    int SkippedNames,
+    IReadOnlyList<string> SkippedExamples,
+    int Nodes,
+    string? CacheFile,
+    bool LoadedFromCache,
+    string? RebuildReason);

@@ -1,0 +1,23 @@
+namespace SynthIE.Inference.Worlds;
+
+/// <summary>Why an entry was left out of a world catalog. Every skip is counted in <see cref="WorldCatalogReport"/>.</summary>
+public enum WorldIssueKind
+{
+    /// <summary>The label is empty or only whitespace.</summary>
+    EmptyLabel,
+
+    /// <summary>The label contains a linearization marker (<c>[s]</c>, <c>[r]</c>, <c>[o]</c>, <c>[e]</c> or <c>[et]</c>), which the model could never write as a name.</summary>
+    LabelContainsMarker,
+
+    /// <summary>The same entry (id and label, or the same plain name) was given again.</summary>
+    DuplicateEntry,
+
+    /// <summary>The id was already given with a different label; the first label is kept.</summary>
+    ConflictingLabel,
+
+    /// <summary>The world lists an id that the id→name mapping does not have (SynthIE skips these too).</summary>
+    MissingLabel,
+
+    /// <summary>The name gives no tokens at all with the tokenizer (reported by the constraint builder, not the loader).</summary>
+    TokenizesToNothing,
+}

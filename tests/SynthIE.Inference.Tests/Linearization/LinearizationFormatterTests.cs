@@ -1,0 +1,84 @@
+using SynthIE.Inference.Linearization;
+using SynthIE.Inference.Tests.Constraints;
+using SynthIE.Inference.Tests.Infrastructure;
+using Linearizations = SynthIE.Inference.Linearization.Linearization;
+
+namespace SynthIE.Inference.Tests.Linearization;
+
+public sealed class LinearizationFormatterTests
+{
+    private static readonly Lazy<PrefixCaseFile> Cases =
+        new(() => PrefixCaseFile.Load(SharedData.File("data/synthie/prefix-allowed-cases.json")));
+
+    [Theory]
+    [InlineData("fully_expanded")]
+    [InlineData("subject_collapsed")]
+    public void Text_and_ids_match_SynthIE_targets(string identifier)
+    {
+        Linearizations linearization = Linearizations.FromIdentifier(identifier);
+        IReadOnlyList<PrefixCaseFile.Target> targets = Cases.Value.Linearizations[identifier].Targets;
+        Assert.Equal(129, targets.Count);
+        foreach (PrefixCaseFile.Target target in targets)
+        {
+            Assert.Equal(target.Text, LinearizationFormatter.Format(linearization, target.Triplets));
+            Assert.Equal(target.Ids, LinearizationFormatter.FormatIds(linearization, target.Triplets, TestEncoders.T5));
+        }
+    }
+
+    [Fact]
+    public void Fully_expanded_writes_every_fact_in_full()
+    {
+        Assert.Equal(
+            "[s] Douglas_Adams [r] occupation [o] Novelist [e] [s] Douglas_Adams [r] place of birth [o] Cambridge [e]",
+            LinearizationFormatter.Format(Linearizations.FullyExpanded, [
+                ("Douglas Adams", "occupation", "Novelist"),
+                ("Douglas Adams", "place_of_birth", " Cambridge "),
+            ]));
+    }
+
+    [Fact]
+    public void Subject_collapsed_groups_consecutive_facts_of_one_subject()
+    {
+        Assert.Equal(
+            "[s] A [r] r1 [o] B [r] r2 [o] C [e] [s] D [r] r1 [o] A [e] [s] A [r] r3 [o] E [e]",
+            LinearizationFormatter.Format(Linearizations.SubjectCollapsed, [
+                ("A", "r1", "B"), ("A", "r2", "C"), ("D", "r1", "A"), ("A", "r3", "E"),
+            ]));
+    }
+
+    [Fact]
+    public void The_entity_type_variant_ends_facts_with_et()
+    {
+        Assert.Equal("[s] A [r] r [o] B [et] [s] C [r] r [o] D [et]",
+            LinearizationFormatter.Format(Linearizations.FullyExpandedWithEntityTypes, [("A", "r", "B"), ("C", "r", "D")]));
+    }
+
+    [Fact]
+    public void No_facts_give_an_empty_text_or_just_the_end_marker()
+    {
+        Assert.Equal(string.Empty, LinearizationFormatter.Format(Linearizations.FullyExpanded, Array.Empty<(string, string, string)>()));
+        Assert.Equal("[e]", LinearizationFormatter.Format(Linearizations.SubjectCollapsed, Array.Empty<(string, string, string)>()));
+        Assert.Equal([1], LinearizationFormatter.FormatIds(Linearizations.FullyExpanded, [], TestEncoders.T5));
+        Assert.Equal([784, 15, 908, 1], LinearizationFormatter.FormatIds(Linearizations.SubjectCollapsed, [], TestEncoders.T5));
+    }
+
+    [Fact]
+    public void Names_are_spelled_the_SynthIE_way()
+    {
+        Assert.Equal("Charleston,_South_Carolina", Linearizations.NormalizeEntityName("  Charleston, South Carolina\t"));
+        Assert.Equal("place of birth", Linearizations.NormalizeRelationName("place_of_birth "));
+        Assert.Equal("a\u00A0b", Linearizations.NormalizeEntityName("\u2003a\u00A0b\u001F"));
+    }
+
+    [Fact]
+    public void Identifiers_and_markers()
+    {
+        Assert.Same(Linearizations.SubjectCollapsed, Linearizations.FromIdentifier("subject_collapsed"));
+        Assert.Same(Linearizations.FullyExpandedWithEntityTypes, Linearizations.FromKind(LinearizationKind.FullyExpandedWithEntityTypes));
+        Assert.Equal(["[s]", "[r]", "[o]", "[et]"], Linearizations.FullyExpandedWithEntityTypes.Markers);
+        Assert.True(Linearizations.SubjectCollapsed.CollapsesSubjects);
+        Assert.False(Linearizations.FullyExpanded.CollapsesSubjects);
+        ArgumentException error = Assert.Throws<ArgumentException>(() => Linearizations.FromIdentifier("collapsed"));
+        Assert.Contains("collapsed", error.Message, StringComparison.Ordinal);
+    }
+}
