@@ -22,6 +22,18 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 command -v dotnet >/dev/null 2>&1 || { echo "build.sh: the .NET SDK 10 is required (dotnet not found on PATH)" >&2; exit 1; }
 
 setup() { "$root/eng/onnxruntime/setup-feed.sh" "${feed_args[@]}"; }
+
+# transformers.js (pinned in tests/js/package-lock.json), the independent greedy reference the tests compare against.
+js_harness() {
+  local dir="$root/tests/js"
+  if [ -f "$dir/node_modules/.package-lock.json" ] && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
+    return 0
+  fi
+  command -v npm >/dev/null 2>&1 || { echo "build.sh: npm is required for the tests (Node.js 20+)" >&2; exit 1; }
+  echo "build.sh: installing the transformers.js test harness (tests/js) ..."
+  (cd "$dir" && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error) \
+    || { echo "build.sh: npm ci in tests/js failed" >&2; exit 1; }
+}
 msbuild_props=(-p:SynthIEOrt="$ort")
 
 cmd=${1:-help}
@@ -31,6 +43,7 @@ case "$cmd" in
     setup ;;
   test)
     setup
+    js_harness
     dotnet build SynthIE.Inference.sln -c Release "${msbuild_props[@]}" --nologo -v quiet -clp:ErrorsOnly
     dotnet test SynthIE.Inference.sln -c Release "${msbuild_props[@]}" --no-build --nologo "$@" ;;
   run)

@@ -27,6 +27,9 @@ public sealed class OnnxGraphBuilder
     /// <summary>Gets the graph's name.</summary>
     public string Name { get; }
 
+    /// <summary>Gets the initializers added so far.</summary>
+    public IReadOnlyList<OnnxTensor> Initializers => _initializers;
+
     /// <summary>Gets the total size of the initializers in bytes.</summary>
     public long InitializerBytes => _initializers.Sum(t => t.ByteLength);
 
@@ -138,6 +141,95 @@ public sealed class OnnxGraphBuilder
         }
 
         return g;
+    }
+
+    /// <summary>
+    /// Streams the graph as field <paramref name="field"/> of the enclosing message without building it in memory:
+    /// sizes are computed first, then each initializer's data is produced and written in turn. Initializers at or above
+    /// <see cref="OnnxExternalDataSink.MinimumBytes"/> go to <paramref name="external"/> when it is given.
+    /// </summary>
+    internal void WriteTo(Stream destination, int field, OnnxExternalDataSink? external)
+    {
+        long length = 0;
+        foreach (ProtobufWriter node in _nodes)
+        {
+            length += ProtobufWriter.LengthDelimitedSize(1, node.Length);
+        }
+
+        var name = new ProtobufWriter();
+        name.WriteString(2, Name);
+        length += name.Length;
+
+        var headers = new ProtobufWriter[_initializers.Count];
+        var offsets = new long[_initializers.Count];
+        var payloads = new long[_initializers.Count];
+        for (int i = 0; i < _initializers.Count; i++)
+        {
+            OnnxTensor tensor = _initializers[i];
+            if (external is not null && tensor.ByteLength >= external.MinimumBytes)
+            {
+                offsets[i] = external.Reserve(tensor.ByteLength);
+                headers[i] = tensor.Header(external.Location, offsets[i]);
+                payloads[i] = headers[i].Length;
+            }
+            else
+            {
+                offsets[i] = -1;
+                headers[i] = tensor.Header(externalLocation: null, externalOffset: 0);
+                payloads[i] = headers[i].Length + ProtobufWriter.LengthDelimitedSize(9, tensor.ByteLength);
+            }
+
+            length += ProtobufWriter.LengthDelimitedSize(5, payloads[i]);
+        }
+
+        foreach (ProtobufWriter input in _inputs)
+        {
+            length += ProtobufWriter.LengthDelimitedSize(11, input.Length);
+        }
+
+        foreach (ProtobufWriter output in _outputs)
+        {
+            length += ProtobufWriter.LengthDelimitedSize(12, output.Length);
+        }
+
+        ProtobufWriter.WriteLengthPrefix(destination, field, length);
+        long bodyStart = destination.CanSeek ? destination.Position : -1;
+        foreach (ProtobufWriter node in _nodes)
+        {
+            ProtobufWriter.WriteMessage(destination, 1, node);
+        }
+
+        name.CopyTo(destination);
+        for (int i = 0; i < _initializers.Count; i++)
+        {
+            OnnxTensor tensor = _initializers[i];
+            ProtobufWriter.WriteLengthPrefix(destination, 5, payloads[i]);
+            headers[i].CopyTo(destination);
+            if (offsets[i] < 0)
+            {
+                ProtobufWriter.WriteLengthPrefix(destination, 9, tensor.ByteLength);
+                destination.Write(tensor.Data());
+            }
+            else
+            {
+                external!.Write(offsets[i], tensor.Data());
+            }
+        }
+
+        foreach (ProtobufWriter input in _inputs)
+        {
+            ProtobufWriter.WriteMessage(destination, 11, input);
+        }
+
+        foreach (ProtobufWriter output in _outputs)
+        {
+            ProtobufWriter.WriteMessage(destination, 12, output);
+        }
+
+        if (bodyStart >= 0 && destination.Position - bodyStart != length)
+        {
+            throw new InvalidOperationException($"Graph '{Name}' wrote {destination.Position - bodyStart} bytes but announced {length}.");
+        }
     }
 
     private string[] OpWith(string opType, string[] inputs, OnnxAttributeValue[] attributes)

@@ -71,6 +71,39 @@ internal sealed class ProtobufWriter
 
     public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
 
+    /// <summary>Number of bytes of a varint.</summary>
+    public static int VarintSize(ulong value)
+    {
+        int size = 1;
+        while (value >= 0x80)
+        {
+            value >>= 7;
+            size++;
+        }
+
+        return size;
+    }
+
+    /// <summary>Number of bytes a length-delimited field of <paramref name="length"/> payload bytes takes in all.</summary>
+    public static long LengthDelimitedSize(int field, long length)
+        => VarintSize((ulong)((field << 3) | 2)) + VarintSize((ulong)length) + length;
+
+    /// <summary>Writes the tag and length prefix of a length-delimited field whose payload the caller streams next.</summary>
+    public static void WriteLengthPrefix(Stream destination, int field, long length)
+    {
+        Span<byte> bytes = stackalloc byte[20];
+        int n = EncodeVarint(bytes, (ulong)((field << 3) | 2));
+        n += EncodeVarint(bytes[n..], (ulong)length);
+        destination.Write(bytes[..n]);
+    }
+
+    /// <summary>Writes <paramref name="message"/> as a length-delimited field straight to a stream.</summary>
+    public static void WriteMessage(Stream destination, int field, ProtobufWriter message)
+    {
+        WriteLengthPrefix(destination, field, message.Length);
+        message.CopyTo(destination);
+    }
+
     public void CopyTo(Stream destination) => destination.Write(_buffer.WrittenSpan);
 
     private void WriteTag(int field, int wireType) => WriteRawVarint((ulong)((field << 3) | wireType));
@@ -84,6 +117,19 @@ internal sealed class ProtobufWriter
         }
 
         WriteByte((byte)value);
+    }
+
+    private static int EncodeVarint(Span<byte> destination, ulong value)
+    {
+        int n = 0;
+        while (value >= 0x80)
+        {
+            destination[n++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        destination[n++] = (byte)value;
+        return n;
     }
 
     private void WriteByte(byte value)

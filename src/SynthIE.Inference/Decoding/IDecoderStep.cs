@@ -4,6 +4,12 @@ namespace SynthIE.Inference.Decoding;
 /// One decoder of an encoder-decoder model, driven a token at a time by a search strategy. The implementation owns the
 /// key/value caches of its rows (row = batch item × beam); the search tells it how rows were reordered or dropped.
 /// </summary>
+/// <remarks>
+/// A search calls <see cref="Step"/>, then <see cref="Reorder"/>, then <see cref="Step"/> again, and so on; it does not call
+/// <see cref="Reorder"/> after the last step. Beam search reorders after every step (row <c>i</c> of item <c>b</c> may
+/// continue any beam of the same item) and drops the rows of items that are done; greedy search only drops rows. The
+/// logits must hold no NaN or +∞, and every row a finite maximum (otherwise the search stops with an error).
+/// </remarks>
 internal interface IDecoderStep
 {
     /// <summary>Gets the width of a logits row (for flan-t5: 32,128, wider than the tokenizer's 32,100 ids).</summary>

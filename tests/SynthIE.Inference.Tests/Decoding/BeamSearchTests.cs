@@ -124,6 +124,34 @@ public sealed class BeamSearchTests
             [MaxLength("0 2 2", Math.Log(.36) / 3), MaxLength("0 2 3", Math.Log(.24) / 3)],
             ExpectedSteps: 2),
 
+        // The SynthIE first step: the constraint allows {end, 2}, then {end, 3}, then {end}, then nothing. K = 3, lp = 1.
+        // Step 1 (len 1): row 0: [0 2] ln .7 (rank 0) -> beam; [0 e] ln .3 (rank 1) -> hypothesis [0] (len 1, the empty
+        //   output), score ln .3. Junk rows 1, 2 tie at -1e9 (float32 spacing 64 swallows the log-probs), flat order:
+        //   row 1 end (rank 2 < K) -> hypothesis [0] at -1e9; row 1 token 2 -> beam; row 2 end (rank 4) skipped;
+        //   row 2 token 2 -> beam. Beams: three copies of [0 2] (scores ln .7, -1e9, -1e9).
+        // Step 2 (len 2): [0 2 3] ln .42 -> beam; [0 2 e] ln .28 -> hypothesis (3 held, worst -1e9); row 1's end at -1e9
+        //   (rank 2) scores -1e9/2 = -5e8 > worst -> added, the -1e9 one pruned (worst -5e8); junk [0 2 3] beams follow.
+        // Step 3 (len 3): [0 2 3 e] ln .42 -> score ln(.42)/3 beats -5e8, which is pruned (worst = ln .3); the junk end
+        //   candidates (-1e9/3) are not added; the rest are -inf (disallowed). is_done: ln .3 >= ln(.42)/3? No.
+        // Step 4: every beam is -inf; is_done: ln .3 >= -inf -> done. The genuine empty hypothesis [0 1] comes third.
+        new BeamCase(
+            "SynthIE-like first step: junk -1e9 beams fill beam and hypothesis slots until real ones replace them",
+            new DecodingOptions
+            {
+                NumBeams = 3,
+                NumReturnSequences = 3,
+                LengthPenalty = 1.0,
+                MaxNewTokens = 5,
+                Constraint = new TableConstraint(
+                    [[1, 2], [1, 3], [1], []],
+                    (phase, token) => token == 1 ? 3 : phase + 1),
+            },
+            new ScriptedLogits(V, (1, 1.0))
+                .Add("0", (2, .7), (1, .3))
+                .Add("0 2", (3, .6), (1, .4)),
+            [Eos("0 2 3 1", Math.Log(.42) / 3), Eos("0 2 1", Math.Log(.28) / 2), Eos("0 1", Math.Log(.3))],
+            ExpectedSteps: 4),
+
         // First case again with R = 2: the two best of the three, in order.
         new BeamCase(
             "num_return_sequences below K returns the best ones in order",
@@ -196,7 +224,7 @@ public sealed class BeamSearchTests
         var random = new Random(7);
         int[] shuffled = [.. Enumerable.Range(0, 300).OrderBy(_ => random.Next())];
         var constraint = new TableConstraint([shuffled], (_, _) => 0);
-        var script = new ScriptedLogits(300, (item, history) => RandomRow(300, item, history, quantized: true));
+        var script = new ScriptedLogits(300, (item, history) => RandomLogits.Row(300, seed: 1, item, history, quantized: true, endBias: 0f));
         var plain = new DecodingOptions { NumBeams = 4, NumReturnSequences = 4, LengthPenalty = 0.8, MaxNewTokens = 12 };
         var constrained = new DecodingOptions { NumBeams = 4, NumReturnSequences = 4, LengthPenalty = 0.8, MaxNewTokens = 12, Constraint = constraint };
 
@@ -249,20 +277,6 @@ public sealed class BeamSearchTests
 
         var error = Assert.Throws<InvalidOperationException>(() => Run(new BeamSearch(options), options, script, 1, out _));
         Assert.Contains("batch item 0, beam 0", error.Message, StringComparison.Ordinal);
-    }
-
-    internal static float[] RandomRow(int vocabularySize, int item, IReadOnlyList<int> history, bool quantized)
-    {
-        int seed = HashCode.Combine(item, ScriptedLogits.Key(history));
-        var random = new Random(seed);
-        var row = new float[vocabularySize];
-        for (int t = 0; t < row.Length; t++)
-        {
-            // Quantized logits make equal scores (ties) common.
-            row[t] = quantized ? random.Next(-6, 3) * 0.5f : (float)((random.NextDouble() * 8) - 5);
-        }
-
-        return row;
     }
 
     private static ScriptedLogits LengthPenaltyScript() =>

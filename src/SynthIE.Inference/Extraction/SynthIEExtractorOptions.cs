@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging;
+using SynthIE.Inference.Runtime;
+using SynthIE.Inference.Worlds;
+
+namespace SynthIE.Inference;
+
+/// <summary>
+/// How a <see cref="SynthIEExtractor"/> loads its model and decodes. Every generation setting left <see langword="null"/>
+/// comes from the model's <c>synthie.json</c> manifest, or SynthIE's defaults when the manifest does not say.
+/// </summary>
+public sealed class SynthIEExtractorOptions
+{
+    /// <summary>
+    /// Gets the world (the entity and relation names decoding is constrained to). <see langword="null"/>: the world the
+    /// manifest names, or <see cref="WorldDirectory"/>.
+    /// </summary>
+    public World? World { get; init; }
+
+    /// <summary>
+    /// Gets a world folder to load instead of the manifest's: SynthIE's layout (<c>constrained_worlds/&lt;name&gt;/</c> and
+    /// <c>id2name_mappings/</c>) or simple files (see <see cref="WorldLoader"/>).
+    /// </summary>
+    public string? WorldDirectory { get; init; }
+
+    /// <summary>Gets a value indicating whether decoding is constrained to the world's names (default <see langword="true"/>).
+    /// Unconstrained decoding needs no world; its facts may name things that are not in Wikidata.</summary>
+    public bool Constrained { get; init; } = true;
+
+    /// <summary>Gets the linearization (<c>fully_expanded</c>, <c>subject_collapsed</c>, <c>fully_expanded_et</c>); <see langword="null"/>: the manifest's.</summary>
+    public string? Linearization { get; init; }
+
+    /// <summary>Gets the number of beams (1 = greedy); <see langword="null"/>: the manifest's, else 10.</summary>
+    public int? NumBeams { get; init; }
+
+    /// <summary>Gets how many outputs to return per text, best first (at most the number of beams); <see langword="null"/>: min(3, beams), as SynthIE's inference configuration.</summary>
+    public int? NumReturnSequences { get; init; }
+
+    /// <summary>Gets the length penalty (score = sum of log-probabilities / length^penalty); <see langword="null"/>: the manifest's, else 1.0.</summary>
+    public double? LengthPenalty { get; init; }
+
+    /// <summary>Gets the maximum number of generated tokens; <see langword="null"/>: the manifest's, else 256.</summary>
+    public int? MaxNewTokens { get; init; }
+
+    /// <summary>Gets the maximum number of input tokens, including the end token (longer texts are cut); <see langword="null"/>: the manifest's, else 256.</summary>
+    public int? MaxInputTokens { get; init; }
+
+    /// <summary>Gets the largest number of texts decoded together by <see cref="SynthIEExtractor.ExtractBatch"/> and <see cref="SynthIEExtractor.ExtractManyAsync(IEnumerable{string}, CancellationToken)"/> (default 8).</summary>
+    public int MaxBatchSize { get; init; } = 8;
+
+    /// <summary>Gets where ONNX Runtime runs the model (default CPU).</summary>
+    public ExecutionDevice Device { get; init; } = ExecutionDevice.Cpu;
+
+    /// <summary>Gets the CUDA device ordinal used with <see cref="ExecutionDevice.Cuda"/>.</summary>
+    public int CudaDeviceId { get; init; }
+
+    /// <summary>Gets the number of threads ONNX Runtime uses inside one operator (0: its default, one per physical core).</summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>Gets a value indicating whether to load the <c>_quantized</c> ONNX files instead of the full-precision ones.</summary>
+    public bool UseQuantizedModel { get; init; }
+
+    /// <summary>Gets where the world's token tries are cached (default: a <c>.synthie-cache</c> folder in the world's folder, or none for in-code worlds).</summary>
+    public string? TrieCacheDirectory { get; init; }
+
+    /// <summary>Gets the logger factory for load and progress messages (default: none).</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+}
