@@ -6,14 +6,15 @@ namespace SynthIE.Inference.Benchmarks.Constraints;
 /// A seeded generator of Wikidata-like entity names in SynthIE's spelling (<c>_</c> for spaces), for scale measurements
 /// without SynthIE's 2.6M-entity world. The same seed always gives the same names.
 /// <para>
-/// Distribution (by construction; <see cref="Describe"/> prints the measured one): words per name 1: 20%, 2: 34%,
-/// 3: 20%, 4: 10%, 5: 6%, 6: 4%, 7–12: 6% (mean ≈ 2.9, longer than the 2.1 of the REBEL names in shared/, because a
-/// full Wikidata world has a long tail of long names). Kinds: people (Given[_X.]_Family) 34%, places (Town[,_Region
+/// Distribution (by construction; <see cref="Describe"/> prints the measured one): words per name drawn as 1: 20%,
+/// 2: 34%, 3: 20%, 4: 10%, 5: 6%, 6: 4%, 7–12: 6%, people at least 2 (measured mean ≈ 3, longer than the 2.1 of the
+/// REBEL names in shared/, because a full Wikidata world has a long tail of long names). Kinds: people (Given[_X.]_Family) 34%, places (Town[,_Region
 /// [,_Country]]) 22%, titles/organisations from common words with optional disambiguation "(film)", "(1998_album)" 24%,
 /// taxa (Genus_species) 8%, codes and events with numbers (1998_FIFA_..., HD_12345) 12%. About 40% of the words are
 /// made-up proper nouns built from syllables (they split into more T5 pieces than real names do, so token counts and
-/// trie sizes err on the large side), about 8% of names carry Latin diacritics, and names repeat (same label, other
-/// id) about as often as homonyms do.
+/// trie sizes err on the large side), about 8% of names carry Latin diacritics, and about 1% of entries repeat an
+/// earlier name (same label, other id), as homonyms do; otherwise names are nearly all distinct, like SynthIE's
+/// Wikipedia-title labels.
 /// </para>
 /// </summary>
 public sealed class RealisticEntityNames
@@ -80,8 +81,8 @@ public sealed class RealisticEntityNames
         string[] names = new string[count];
         for (int i = 0; i < count; i++)
         {
-            // About 3% reuse an earlier name (homonyms: other entity, same label).
-            names[i] = i > 100 && _random.NextDouble() < 0.03 ? names[_random.Next(i)] : Next();
+            // About 1% reuse an earlier name (homonyms: other entity, same label).
+            names[i] = i > 100 && _random.NextDouble() < 0.01 ? names[_random.Next(i)] : Next();
         }
 
         return names;
@@ -149,6 +150,7 @@ public sealed class RealisticEntityNames
 
     private void Person(int words)
     {
+        words = Math.Max(words, 2);
         Append(_random.NextDouble() < 0.6 ? Given[_random.Next(Given.Length)] : Proper(2, 3));
         for (int i = 2; i < words; i++)
         {
@@ -179,9 +181,11 @@ public sealed class RealisticEntityNames
 
     private void Title(int words)
     {
+        // At least one made-up word, so that titles are mostly distinct (Wikipedia-style labels are).
+        int proper = _random.Next(words);
         for (int i = 0; i < words; i++)
         {
-            Append(_random.NextDouble() < 0.7 ? Words[_random.Next(Words.Length)] : Proper(2, 3));
+            Append(i == proper || _random.NextDouble() < 0.3 ? Proper(2, 3) : Words[_random.Next(Words.Length)]);
         }
 
         if (_random.NextDouble() < 0.25)
@@ -196,7 +200,8 @@ public sealed class RealisticEntityNames
         if (_random.NextDouble() < 0.5)
         {
             Append((1850 + _random.Next(175)).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            for (int i = 1; i < Math.Max(words, 2); i++)
+            Append(Proper(2, 3));
+            for (int i = 2; i < Math.Max(words, 2); i++)
             {
                 Append(Words[_random.Next(Words.Length)]);
             }

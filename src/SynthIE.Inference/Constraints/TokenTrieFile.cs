@@ -224,7 +224,8 @@ internal static class TokenTrieFile
 
     /// <summary>
     /// Opens the cache file when it matches <paramref name="key"/>; otherwise builds the trie, writes the file and
-    /// opens it. <paramref name="rebuildReason"/> is empty when the file was used as it was.
+    /// opens it. <paramref name="rebuildReason"/> is empty when the file was used as it was. When the file cannot be
+    /// written (read-only folder, full disk), the trie built in memory is returned and the reason says so.
     /// </summary>
     public static TokenTrie OpenOrBuild(string path, ReadOnlySpan<byte> key, bool verifyChecksum, Func<TokenTrieData> build, out string rebuildReason)
     {
@@ -238,7 +239,16 @@ internal static class TokenTrieFile
 
         rebuildReason = reason;
         TokenTrieData data = build();
-        Write(path, data, key);
+        try
+        {
+            Write(path, data, key);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            rebuildReason = $"{reason}; the new file could not be written ({exception.Message}), so the trie is kept in memory";
+            return TokenTrie.FromData(data);
+        }
+
         trie = TryOpen(path, key, verifyChecksum: false, out reason);
         return trie ?? throw new IOException($"The trie cache file {path} was written but cannot be opened: {reason}.");
     }

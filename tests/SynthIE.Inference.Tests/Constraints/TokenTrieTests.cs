@@ -216,6 +216,23 @@ public sealed class TokenTrieTests
     }
 
     [Fact]
+    public void A_cache_that_cannot_be_written_leaves_the_trie_in_memory()
+    {
+        using var directory = new TemporaryDirectory();
+        string notADirectory = Path.Combine(directory.Path, "file");
+        File.WriteAllText(notADirectory, "x");
+        using TokenTrie trie = TokenTrieFile.OpenOrBuild(
+            Path.Combine(notADirectory, "t.trie"),
+            Key("a"),
+            verifyChecksum: true,
+            () => TokenTrieBuilder.Build(ToList([[5, 6]]), Continuation),
+            out string reason);
+        Assert.False(trie.IsMemoryMapped);
+        Assert.True(trie.Contains([5, 6]));
+        Assert.Contains("could not be written", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_key_depends_on_names_tokenizer_and_continuation_ids_but_not_on_name_order()
     {
         static NameSetFingerprint Names(params string[] names)
