@@ -1,18 +1,24 @@
-// Smoke program until the extraction engine lands: proves ONNX Runtime loads and runs a model on this machine.
-using Microsoft.ML.OnnxRuntime;
-using SynthIE.Inference.Runtime;
-using SynthIE.Inference.TestModels.Onnx;
+// Quick start: load a SynthIE model directory, extract facts, print them.
+//   dotnet run --project samples/QuickStart -- <model-dir> ["text" ...]
+using SynthIE.Inference;
+using SynthIE.Inference.Facts;
 
-Console.WriteLine($"ONNX Runtime {OnnxRuntimeInfo.NativeVersion()}; providers: {string.Join(", ", OnnxRuntimeInfo.AvailableProviders())}");
+if (args.Length == 0)
+{
+    Console.Error.WriteLine("usage: QuickStart <model-dir> [text ...]   (./build.sh run makes a demo model)");
+    return 2;
+}
 
-var graph = new OnnxGraphBuilder("smoke");
-graph.AddInput("x", OnnxElementType.Float, "n");
-graph.OpInto("Mul", ["x", graph.Constant([2f], 1)], ["y"]);
-graph.AddOutput("y", OnnxElementType.Float, "n");
+using var extractor = SynthIEExtractor.Create(args[0]);
+string[] texts = args.Length > 1 ? args[1..] : ["Marie Curie was born in Warsaw and worked in Paris, the capital of France."];
+foreach (string text in texts)
+{
+    ExtractionResult result = extractor.Extract(text);
+    Console.WriteLine($"{text}\n  output: {result.RawOutput}  (score {result.Score:F4})");
+    foreach (Fact fact in result.Facts)
+    {
+        Console.WriteLine($"  {fact.Subject} | {fact.Relation} | {fact.Object}");
+    }
+}
 
-using var session = new InferenceSession(OnnxModelWriter.ToBytes(graph));
-float[] values = [1f, 2f, 3f];
-using var input = OrtValue.CreateTensorValueFromMemory(values, [values.Length]);
-using var runOptions = new RunOptions();
-using var outputs = session.Run(runOptions, ["x"], [input], ["y"]);
-Console.WriteLine($"2 * [1, 2, 3] = [{string.Join(", ", outputs[0].GetTensorDataAsSpan<float>().ToArray())}]");
+return 0;

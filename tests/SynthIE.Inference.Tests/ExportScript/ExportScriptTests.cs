@@ -32,12 +32,12 @@ public sealed class ExportScriptTests : IDisposable
     }
 
     [Theory]
-    [InlineData("synthie_base_sc", "subject_collapsed", 0.6f)]
-    [InlineData("synthie_base_fe", "fully_expanded", 0.8f)]
-    [InlineData("synthie_large_fe", "fully_expanded", 0.8f)]
-    [InlineData("genie_base_sc", "subject_collapsed", 0.6f)]
-    [InlineData("genie_base_fe", "fully_expanded", 0.8f)]
-    public async Task Manifest_written_by_the_script_is_read_by_the_library(string preset, string linearization, float lengthPenalty)
+    [InlineData("synthie_base_sc", "subject_collapsed", 0.6)]
+    [InlineData("synthie_base_fe", "fully_expanded", 0.8)]
+    [InlineData("synthie_large_fe", "fully_expanded", 0.8)]
+    [InlineData("genie_base_sc", "subject_collapsed", 0.6)]
+    [InlineData("genie_base_fe", "fully_expanded", 0.8)]
+    public async Task Manifest_written_by_the_script_is_read_by_the_library(string preset, string linearization, double lengthPenalty)
     {
         string model = Directory.CreateDirectory(Path.Combine(_dir, preset)).FullName;
         Touch(model, "onnx/encoder_model.onnx", "onnx/decoder_model_merged.onnx", "config.json", "spiece.model");
