@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using SynthIE.Inference.Decoding;
@@ -20,6 +21,7 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
     private readonly T5OnnxModel _model;
     private readonly T5EncoderOutput _encoder;
     private readonly RunOptions _runOptions;
+    private readonly GenerationStatistics? _statistics;
     private readonly int _layers;
     private readonly int _heads;
     private readonly int _headDim;
@@ -57,8 +59,10 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
     /// <param name="encoder">The encoder output (the caller keeps ownership and must keep it alive).</param>
     /// <param name="rowsPerItem">Rows per batch item (the number of beams).</param>
     /// <param name="runOptions">Run options (for cancellation; the caller keeps ownership).</param>
-    public T5OnnxDecoder(T5OnnxModel model, T5EncoderOutput encoder, int rowsPerItem, RunOptions runOptions)
+    /// <param name="statistics">Receives the time spent inside ONNX Runtime, or <see langword="null"/>.</param>
+    public T5OnnxDecoder(T5OnnxModel model, T5EncoderOutput encoder, int rowsPerItem, RunOptions runOptions, GenerationStatistics? statistics = null)
     {
+        _statistics = statistics;
         _model = model;
         _encoder = encoder;
         _runOptions = runOptions;
@@ -314,6 +318,7 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
 
     private IDisposableReadOnlyCollection<OrtValue> RunSession(InferenceSession session, string[] inputNames, OrtValue[] inputs, string[] outputNames)
     {
+        long start = Stopwatch.GetTimestamp();
         try
         {
             return session.Run(_runOptions, inputNames, inputs, outputNames);
@@ -321,6 +326,10 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
         catch (OnnxRuntimeException) when (_runOptions.Terminate)
         {
             throw new OperationCanceledException("Decoding was cancelled during a decoder step.");
+        }
+        finally
+        {
+            _statistics?.AddDecoderRun(Stopwatch.GetTimestamp() - start);
         }
     }
 

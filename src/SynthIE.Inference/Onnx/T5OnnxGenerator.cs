@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using SynthIE.Inference.Decoding;
 
@@ -17,8 +18,34 @@ internal sealed class T5OnnxGenerator
     /// <param name="inputs">Token ids of each input (already truncated, with the end token).</param>
     /// <param name="options">Decoding options (validated here).</param>
     /// <param name="cancellationToken">Stops generation within one decoding step.</param>
+    /// <param name="statistics">Receives where the time went, or <see langword="null"/>.</param>
     /// <returns>For each input, the <see cref="DecodingOptions.NumReturnSequences"/> best sequences, best first.</returns>
-    public IReadOnlyList<GeneratedSequence>[] Generate(IReadOnlyList<int[]> inputs, DecodingOptions options, CancellationToken cancellationToken)
+    public IReadOnlyList<GeneratedSequence>[] Generate(IReadOnlyList<int[]> inputs, DecodingOptions options, CancellationToken cancellationToken, GenerationStatistics? statistics = null)
+    {
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            IReadOnlyList<GeneratedSequence>[] results = GenerateCore(inputs, options, statistics, cancellationToken);
+            if (statistics is not null)
+            {
+                foreach (IReadOnlyList<GeneratedSequence> item in results)
+                {
+                    statistics.GeneratedTokens += item.Count > 0 ? item[0].TokenIds.Count - 1 : 0;
+                }
+            }
+
+            return results;
+        }
+        finally
+        {
+            if (statistics is not null)
+            {
+                statistics.TotalTicks += Stopwatch.GetTimestamp() - start;
+            }
+        }
+    }
+
+    private IReadOnlyList<GeneratedSequence>[] GenerateCore(IReadOnlyList<int[]> inputs, DecodingOptions options, GenerationStatistics? statistics, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(options);
@@ -58,6 +85,7 @@ internal sealed class T5OnnxGenerator
         using var runOptions = new RunOptions();
         using CancellationTokenRegistration registration = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
         T5EncoderOutput encoded;
+        long encodeStart = Stopwatch.GetTimestamp();
         try
         {
             encoded = _model.Encode(ids, mask, items, length, runOptions);
@@ -66,10 +94,14 @@ internal sealed class T5OnnxGenerator
         {
             throw new OperationCanceledException("Generation was cancelled while encoding.", cancellationToken);
         }
+        finally
+        {
+            statistics?.AddEncoderRun(Stopwatch.GetTimestamp() - encodeStart);
+        }
 
         using (encoded)
         {
-            using var decoder = new T5OnnxDecoder(_model, encoded, options.NumBeams, runOptions);
+            using var decoder = new T5OnnxDecoder(_model, encoded, options.NumBeams, runOptions, statistics);
             ISearchStrategy search = SearchStrategies.Create(options);
             try
             {
