@@ -9,8 +9,12 @@ namespace SynthIE.Inference.Onnx;
 /// Drives the T5 decoder graphs a token at a time with a key/value cache, for rows = batch items × beams.
 /// </summary>
 /// <remarks>
-/// <para>Rows are logical: <see cref="Reorder"/> only composes a row map, and the self-attention cache is gathered once,
-/// right before the next <see cref="Step"/>, and only when the map is not the identity.</para>
+/// <para>Rows are logical: <see cref="Reorder"/> only composes a map from logical rows to the physical rows of the
+/// self-attention cache, and the cache is arranged once, right before the next <see cref="Step"/>. While the number of rows
+/// stays the same (beam search within the same items), the cache is not gathered: every physical row that some logical row
+/// continues stays where it is, only a row continued more than once is copied, into a row no logical row continues (of the
+/// same item), and the step's tokens and logits follow the map. Only when rows leave (finished items) is the cache gathered
+/// into logical order.</para>
 /// <para>The first step runs one physical row per batch item (all beams of an item start from the same token, so their
 /// logits are equal) and copies the logits to the item's rows, as CTranslate2 expands beams after the first step.</para>
 /// <para>Cross-attention keys/values and the encoder states depend only on the batch item, so they are rebuilt only when
@@ -33,10 +37,18 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
     private readonly OrtValue[] _stepInputs;
     private readonly OrtValue[] _firstInputs;
 
-    // Logical rows.
+    // Logical rows (double-buffered so that Reorder allocates nothing).
     private int[] _rowItem;
     private int[] _rowSource; // logical row -> physical row of _selfCache
+    private int[] _spareRowItem;
+    private int[] _spareRowSource;
     private int _rowCount;
+
+    // The item behind each physical row of _selfCache (always _physicalRowItem[_rowSource[r]] == _rowItem[r]), and scratch
+    // for arranging the cache in place.
+    private int[] _physicalRowItem;
+    private bool[] _physicalRowTaken;
+    private int[] _arrangedSource;
 
     // Self-attention cache from the last step: 2 × layers tensors [physicalRows, heads, pastLength, headDim].
     private OrtValue[]? _selfCache;
@@ -75,6 +87,11 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
         _rowCount = encoder.ItemCount * rowsPerItem;
         _rowItem = new int[_rowCount];
         _rowSource = new int[_rowCount];
+        _spareRowItem = new int[_rowCount];
+        _spareRowSource = new int[_rowCount];
+        _physicalRowItem = new int[_rowCount];
+        _physicalRowTaken = new bool[_rowCount];
+        _arrangedSource = new int[_rowCount];
         for (int i = 0; i < _rowCount; i++)
         {
             _rowItem[i] = i / rowsPerItem;
@@ -144,8 +161,18 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
     public void Reorder(ReadOnlySpan<int> sourceRows)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var items = new int[sourceRows.Length];
-        var sources = new int[sourceRows.Length];
+        if (sourceRows.Length > _spareRowItem.Length)
+        {
+            // More rows than the decoder started with (the searches never do this): grow the row buffers.
+            _spareRowItem = new int[sourceRows.Length];
+            _spareRowSource = new int[sourceRows.Length];
+            _arrangedSource = new int[sourceRows.Length];
+            _physicalRowTaken = new bool[Math.Max(_physicalRowTaken.Length, sourceRows.Length)];
+            Array.Resize(ref _physicalRowItem, Math.Max(_physicalRowItem.Length, sourceRows.Length));
+        }
+
+        int[] items = _spareRowItem;
+        int[] sources = _spareRowSource;
         for (int i = 0; i < sourceRows.Length; i++)
         {
             int from = sourceRows[i];
@@ -158,6 +185,7 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
             sources[i] = _rowSource[from];
         }
 
+        (_spareRowItem, _spareRowSource) = (_rowItem, _rowSource);
         _rowItem = items;
         _rowSource = sources;
         _rowCount = sourceRows.Length;
@@ -250,6 +278,7 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
             }
 
             _physicalRows = rows;
+            itemsArray.CopyTo(_physicalRowItem, 0);
             _crossRowOfItem = physicalOfItem;
         }
         finally
@@ -265,11 +294,17 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
 
     private void NextStep(ReadOnlySpan<long> tokens, Span<float> logits)
     {
+        ArrangeSelfCache();
         EnsureRowTensors();
-        GatherSelfCache();
 
+        // Physical row order: row r's token goes to the physical row its cache is in.
         using OrtValue ids = NewTensor(TensorElementType.Int64, [_rowCount, 1]);
-        tokens.CopyTo(ids.GetTensorMutableDataAsSpan<long>());
+        Span<long> idSpan = ids.GetTensorMutableDataAsSpan<long>();
+        for (int row = 0; row < _rowCount; row++)
+        {
+            idSpan[_rowSource[row]] = tokens[row];
+        }
+
         OrtValue? useCache = null;
         try
         {
@@ -309,11 +344,7 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
             Array.Clear(_stepInputs);
         }
 
-        _physicalRows = _rowCount;
-        for (int i = 0; i < _rowCount; i++)
-        {
-            _rowSource[i] = i;
-        }
+        // The new cache rows are in the same physical order as the step's inputs, so the row map stays as it is.
     }
 
     private IDisposableReadOnlyCollection<OrtValue> RunSession(InferenceSession session, string[] inputNames, OrtValue[] inputs, string[] outputNames)
@@ -357,6 +388,98 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
         outputs[0].Dispose();
     }
 
+    /// <summary>
+    /// Makes the row map a one-to-one map onto the physical rows of the self-attention cache: in place when the number of
+    /// rows is unchanged (see the remarks on the class), otherwise by gathering the cache into logical order.
+    /// </summary>
+    private void ArrangeSelfCache()
+    {
+        if (_physicalRows != _rowCount || !TryArrangeInPlace())
+        {
+            GatherSelfCache();
+        }
+    }
+
+    /// <summary>
+    /// Keeps every physical row that some logical row continues, and copies each row that is continued again into a row
+    /// that no logical row continues and that holds the same item. Returns <see langword="false"/> (having changed nothing)
+    /// when some item has no such free row.
+    /// </summary>
+    private bool TryArrangeInPlace()
+    {
+        Span<bool> taken = _physicalRowTaken.AsSpan(0, _physicalRows);
+        Span<int> arranged = _arrangedSource.AsSpan(0, _rowCount);
+        taken.Clear();
+        int copies = 0;
+        for (int row = 0; row < _rowCount; row++)
+        {
+            int physical = _rowSource[row];
+            if (taken[physical])
+            {
+                arranged[row] = -1;
+                copies++;
+            }
+            else
+            {
+                taken[physical] = true;
+                arranged[row] = physical;
+            }
+        }
+
+        if (copies == 0)
+        {
+            return true; // already one-to-one: nothing moves
+        }
+
+        // A free row for each repeated one, of the same item (so the cross-attention rows stay valid).
+        for (int row = 0; row < _rowCount; row++)
+        {
+            if (arranged[row] >= 0)
+            {
+                continue;
+            }
+
+            int free = FindFreeRow(taken, _rowItem[row]);
+            if (free < 0)
+            {
+                return false;
+            }
+
+            taken[free] = true;
+            arranged[row] = free;
+        }
+
+        int rowFloats = _heads * _pastLength * _headDim;
+        for (int t = 0; t < _selfCache!.Length; t++)
+        {
+            Span<float> cache = _selfCache[t].GetTensorMutableDataAsSpan<float>();
+            for (int row = 0; row < _rowCount; row++)
+            {
+                if (arranged[row] != _rowSource[row])
+                {
+                    // The source row is kept by another logical row and the target row is free: they never overlap.
+                    cache.Slice(_rowSource[row] * rowFloats, rowFloats).CopyTo(cache.Slice(arranged[row] * rowFloats, rowFloats));
+                }
+            }
+        }
+
+        arranged.CopyTo(_rowSource);
+        return true;
+
+        int FindFreeRow(Span<bool> used, int item)
+        {
+            for (int physical = 0; physical < used.Length; physical++)
+            {
+                if (!used[physical] && _physicalRowItem[physical] == item)
+                {
+                    return physical;
+                }
+            }
+
+            return -1;
+        }
+    }
+
     /// <summary>Gathers the self-attention cache rows into the logical row order, unless it already is in that order.</summary>
     private void GatherSelfCache()
     {
@@ -387,16 +510,18 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
         }
 
         _physicalRows = _rowCount;
+        _rowItem.AsSpan(0, _rowCount).CopyTo(_physicalRowItem);
         for (int i = 0; i < _rowCount; i++)
         {
             _rowSource[i] = i;
         }
     }
 
-    /// <summary>Makes the cross-attention cache, encoder states and mask match the items behind the current rows.</summary>
+    /// <summary>Makes the cross-attention cache, encoder states and mask match the items behind the physical rows.</summary>
     private void EnsureRowTensors()
     {
-        if (_rowTensorsItems.AsSpan().SequenceEqual(_rowItem.AsSpan(0, _rowCount)))
+        ReadOnlySpan<int> physicalItems = _physicalRowItem.AsSpan(0, _physicalRows);
+        if (_rowTensorsItems.AsSpan().SequenceEqual(physicalItems))
         {
             return;
         }
@@ -404,7 +529,7 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
         DisposeAll(_rowCross);
         _rowHidden?.Dispose();
         _rowMask?.Dispose();
-        int[] items = _rowItem.AsSpan(0, _rowCount).ToArray();
+        int[] items = physicalItems.ToArray();
         (_rowHidden, _rowMask) = GatherEncoderStates(items);
         int length = _encoder.Length;
         int rowFloats = _heads * length * _headDim;
