@@ -9,16 +9,17 @@ namespace SynthIE.Inference.Onnx;
 /// Drives the T5 decoder graphs a token at a time with a key/value cache, for rows = batch items × beams.
 /// </summary>
 /// <remarks>
-/// <para>Rows are logical: <see cref="Reorder"/> only composes a map from logical rows to the physical rows of the
-/// self-attention cache, and the cache is arranged once, right before the next <see cref="Step"/>. While the number of rows
-/// stays the same (beam search within the same items), the cache is not gathered: every physical row that some logical row
-/// continues stays where it is, only a row continued more than once is copied, into a row no logical row continues (of the
-/// same item), and the step's tokens and logits follow the map. Only when rows leave (finished items) is the cache gathered
-/// into logical order.</para>
+/// <para>Rows are logical: <see cref="Reorder"/> only composes a map from logical rows to physical rows, and the tensors
+/// are arranged once, right before the next <see cref="Step"/>, in place: every physical row that some logical row
+/// continues stays where it is if it is still inside the new row count; only a row continued more than once, or one beyond
+/// the new row count (when rows leave: finished items), is copied, into a row that no logical row continues; the step's
+/// tokens and logits follow the map. When rows leave, the tensors are not reallocated: ONNX Runtime gets views of their
+/// first rows. Nothing is gathered into logical order.</para>
 /// <para>The first step runs one physical row per batch item (all beams of an item start from the same token, so their
 /// logits are equal) and copies the logits to the item's rows, as CTranslate2 expands beams after the first step.</para>
-/// <para>Cross-attention keys/values and the encoder states depend only on the batch item, so they are rebuilt only when
-/// the sequence of items behind the rows changes (the first expansion, and when finished items leave the batch).</para>
+/// <para>The per-row tensors that depend only on the batch item (cross-attention keys/values, encoder states and mask) are
+/// built once, when the beams are expanded after the first step; afterwards a row's copy moves with its self-attention
+/// cache row, and only when it lands on a row of another item.</para>
 /// </remarks>
 internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
 {
@@ -44,14 +45,16 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
     private int[] _spareRowSource;
     private int _rowCount;
 
-    // The item behind each physical row of _selfCache (always _physicalRowItem[_rowSource[r]] == _rowItem[r]), and scratch
-    // for arranging the cache in place.
+    // The item behind each physical row (always _physicalRowItem[_rowSource[r]] == _rowItem[r]), and scratch for arranging
+    // the rows in place.
     private int[] _physicalRowItem;
     private bool[] _physicalRowTaken;
     private int[] _arrangedSource;
 
-    // Self-attention cache from the last step: 2 × layers tensors [physicalRows, heads, pastLength, headDim].
+    // Self-attention cache from the last step: 2 × layers tensors [physicalRows, heads, pastLength, headDim]; when rows
+    // left, views of the first rows of the owners (which are disposed with them).
     private OrtValue[]? _selfCache;
+    private OrtValue?[]? _selfCacheOwners;
     private int _physicalRows;
     private int _pastLength;
 
@@ -59,10 +62,14 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
     private OrtValue[]? _crossSource;
     private int[]? _crossRowOfItem;
 
-    // Row-level tensors matching _rowTensorsItems: cross cache, encoder states, encoder mask.
+    // Row-level tensors matching _rowTensorsItems (the item of each physical row): cross cache, encoder states, encoder
+    // mask; when rows left, views of the first rows of their owners.
     private OrtValue[]? _rowCross;
+    private OrtValue?[]? _rowCrossOwners;
     private OrtValue? _rowHidden;
+    private OrtValue? _rowHiddenOwner;
     private OrtValue? _rowMask;
+    private OrtValue? _rowMaskOwner;
     private int[] _rowTensorsItems = [];
     private bool _disposed;
 
@@ -200,10 +207,9 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
 
         _disposed = true;
         DisposeAll(_selfCache);
+        DisposeAll(_selfCacheOwners);
         DisposeAll(_crossSource);
-        DisposeAll(_rowCross);
-        _rowHidden?.Dispose();
-        _rowMask?.Dispose();
+        DisposeRowTensors();
     }
 
     private void FirstStep(ReadOnlySpan<long> tokens, Span<float> logits)
@@ -294,7 +300,15 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
 
     private void NextStep(ReadOnlySpan<long> tokens, Span<float> logits)
     {
-        ArrangeSelfCache();
+        if (_rowCount > _physicalRows)
+        {
+            GatherSelfCache(); // more rows than the cache has: the expansion after the first step
+        }
+        else
+        {
+            ArrangeInPlace();
+        }
+
         EnsureRowTensors();
 
         // Physical row order: row r's token goes to the physical row its cache is in.
@@ -335,8 +349,11 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
             for (int i = 0; i < 2 * _layers; i++)
             {
                 _selfCache![i].Dispose();
+                _selfCacheOwners?[i]?.Dispose();
                 _selfCache[i] = outputs[1 + i];
             }
+
+            _selfCacheOwners = null;
         }
         finally
         {
@@ -389,94 +406,156 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
     }
 
     /// <summary>
-    /// Makes the row map a one-to-one map onto the physical rows of the self-attention cache: in place when the number of
-    /// rows is unchanged (see the remarks on the class), otherwise by gathering the cache into logical order.
+    /// Makes the row map a one-to-one map onto physical rows 0..rows−1, in place (see the remarks on the class): a physical
+    /// row that some logical row continues stays if it is below the new row count; every other logical row gets a free
+    /// row there (one of its own item when there is one, so that its item's tensors need not move) and its rows are copied
+    /// in. A free row is continued by no logical row, and a row that is read is never a free row, so no copy overwrites
+    /// what another still reads. When rows left, the tensors become views of their first rows.
     /// </summary>
-    private void ArrangeSelfCache()
+    private void ArrangeInPlace()
     {
-        if (_physicalRows != _rowCount || !TryArrangeInPlace())
-        {
-            GatherSelfCache();
-        }
-    }
-
-    /// <summary>
-    /// Keeps every physical row that some logical row continues, and copies each row that is continued again into a row
-    /// that no logical row continues and that holds the same item. Returns <see langword="false"/> (having changed nothing)
-    /// when some item has no such free row.
-    /// </summary>
-    private bool TryArrangeInPlace()
-    {
+        int rows = _rowCount;
         Span<bool> taken = _physicalRowTaken.AsSpan(0, _physicalRows);
-        Span<int> arranged = _arrangedSource.AsSpan(0, _rowCount);
+        Span<int> arranged = _arrangedSource.AsSpan(0, rows);
         taken.Clear();
-        int copies = 0;
-        for (int row = 0; row < _rowCount; row++)
+        bool moves = false;
+        for (int row = 0; row < rows; row++)
         {
             int physical = _rowSource[row];
-            if (taken[physical])
-            {
-                arranged[row] = -1;
-                copies++;
-            }
-            else
+            if (physical < rows && !taken[physical])
             {
                 taken[physical] = true;
                 arranged[row] = physical;
             }
+            else
+            {
+                arranged[row] = -1;
+                moves = true;
+            }
         }
 
-        if (copies == 0)
+        if (!moves && rows == _physicalRows)
         {
-            return true; // already one-to-one: nothing moves
+            return; // one-to-one already: nothing moves
         }
 
-        // A free row for each repeated one, of the same item (so the cross-attention rows stay valid).
-        for (int row = 0; row < _rowCount; row++)
+        for (int row = 0; row < rows; row++)
         {
-            if (arranged[row] >= 0)
+            if (arranged[row] < 0)
+            {
+                int free = FreeRow(taken[..rows], _rowItem[row]);
+                taken[free] = true;
+                arranged[row] = free;
+            }
+        }
+
+        bool rowTensors = _rowCross is not null;
+        int selfFloats = _heads * _pastLength * _headDim;
+        int crossFloats = _heads * _encoder.Length * _headDim;
+        for (int row = 0; row < rows; row++)
+        {
+            int from = _rowSource[row];
+            int to = arranged[row];
+            if (from == to)
             {
                 continue;
             }
 
-            int free = FindFreeRow(taken, _rowItem[row]);
-            if (free < 0)
+            foreach (OrtValue cache in _selfCache!)
             {
-                return false;
+                CopyRow(cache.GetTensorMutableDataAsSpan<float>(), from, to, selfFloats);
             }
 
-            taken[free] = true;
-            arranged[row] = free;
-        }
-
-        int rowFloats = _heads * _pastLength * _headDim;
-        for (int t = 0; t < _selfCache!.Length; t++)
-        {
-            Span<float> cache = _selfCache[t].GetTensorMutableDataAsSpan<float>();
-            for (int row = 0; row < _rowCount; row++)
+            if (rowTensors && _rowTensorsItems[to] != _rowTensorsItems[from])
             {
-                if (arranged[row] != _rowSource[row])
+                foreach (OrtValue cross in _rowCross!)
                 {
-                    // The source row is kept by another logical row and the target row is free: they never overlap.
-                    cache.Slice(_rowSource[row] * rowFloats, rowFloats).CopyTo(cache.Slice(arranged[row] * rowFloats, rowFloats));
+                    CopyRow(cross.GetTensorMutableDataAsSpan<float>(), from, to, crossFloats);
                 }
+
+                CopyRow(_rowHidden!.GetTensorMutableDataAsSpan<float>(), from, to, _encoder.Length * _modelDim);
+                CopyRow(_rowMask!.GetTensorMutableDataAsSpan<long>(), from, to, _encoder.Length);
+                _rowTensorsItems[to] = _rowTensorsItems[from];
             }
+
+            _physicalRowItem[to] = _rowItem[row];
         }
 
         arranged.CopyTo(_rowSource);
-        return true;
-
-        int FindFreeRow(Span<bool> used, int item)
+        if (rows < _physicalRows)
         {
+            Shrink(rows, rowTensors);
+        }
+
+        int FreeRow(ReadOnlySpan<bool> used, int item)
+        {
+            int any = -1;
             for (int physical = 0; physical < used.Length; physical++)
             {
-                if (!used[physical] && _physicalRowItem[physical] == item)
+                if (!used[physical])
                 {
-                    return physical;
+                    if (_physicalRowItem[physical] == item)
+                    {
+                        return physical;
+                    }
+
+                    any = any < 0 ? physical : any;
                 }
             }
 
-            return -1;
+            return any; // there are as many free rows as logical rows without one
+        }
+
+        static void CopyRow<T>(Span<T> tensor, int from, int to, int rowLength)
+            => tensor.Slice(from * rowLength, rowLength).CopyTo(tensor.Slice(to * rowLength, rowLength));
+    }
+
+    /// <summary>Replaces every per-row tensor by a view of its first <paramref name="rows"/> rows (no copy).</summary>
+    private void Shrink(int rows, bool rowTensors)
+    {
+        _selfCacheOwners ??= new OrtValue?[_selfCache!.Length];
+        for (int t = 0; t < _selfCache!.Length; t++)
+        {
+            _selfCache[t] = FirstRows(ref _selfCacheOwners[t], _selfCache[t], TensorElementType.Float, [rows, _heads, _pastLength, _headDim]);
+        }
+
+        if (rowTensors)
+        {
+            int length = _encoder.Length;
+            _rowCrossOwners ??= new OrtValue?[_rowCross!.Length];
+            for (int t = 0; t < _rowCross!.Length; t++)
+            {
+                _rowCross[t] = FirstRows(ref _rowCrossOwners[t], _rowCross[t], TensorElementType.Float, [rows, _heads, length, _headDim]);
+            }
+
+            _rowHidden = FirstRows(ref _rowHiddenOwner, _rowHidden!, TensorElementType.Float, [rows, length, _modelDim]);
+            _rowMask = FirstRows(ref _rowMaskOwner, _rowMask!, TensorElementType.Int64, [rows, length]);
+            _rowTensorsItems = _rowTensorsItems[..rows];
+        }
+
+        _physicalRows = rows;
+    }
+
+    /// <summary>
+    /// A view of the first rows of <paramref name="current"/>'s memory with <paramref name="shape"/>. The tensor that owns
+    /// the memory is kept in <paramref name="owner"/> (and disposed with the view); an earlier view is disposed.
+    /// </summary>
+    private static unsafe OrtValue FirstRows(ref OrtValue? owner, OrtValue current, TensorElementType type, long[] shape)
+    {
+        if (owner is null)
+        {
+            owner = current;
+        }
+        else
+        {
+            current.Dispose();
+        }
+
+        Span<byte> memory = owner.GetTensorMutableRawData();
+        long bytes = (type == TensorElementType.Int64 ? sizeof(long) : sizeof(float)) * shape.Aggregate(1L, (product, dimension) => product * dimension);
+        fixed (byte* data = memory)
+        {
+            return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, type, shape, (IntPtr)data, bytes);
         }
     }
 
@@ -506,8 +585,11 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
             }
 
             _selfCache[t].Dispose();
+            _selfCacheOwners?[t]?.Dispose();
             _selfCache[t] = gathered;
         }
+
+        _selfCacheOwners = null;
 
         _physicalRows = _rowCount;
         _rowItem.AsSpan(0, _rowCount).CopyTo(_physicalRowItem);
@@ -526,9 +608,7 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
             return;
         }
 
-        DisposeAll(_rowCross);
-        _rowHidden?.Dispose();
-        _rowMask?.Dispose();
+        DisposeRowTensors();
         int[] items = physicalItems.ToArray();
         (_rowHidden, _rowMask) = GatherEncoderStates(items);
         int length = _encoder.Length;
@@ -568,10 +648,23 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
         return (hidden, mask);
     }
 
+    private void DisposeRowTensors()
+    {
+        DisposeAll(_rowCross);
+        DisposeAll(_rowCrossOwners);
+        _rowHidden?.Dispose();
+        _rowHiddenOwner?.Dispose();
+        _rowMask?.Dispose();
+        _rowMaskOwner?.Dispose();
+        _rowCross = null;
+        _rowCrossOwners = null;
+        _rowHidden = _rowHiddenOwner = _rowMask = _rowMaskOwner = null;
+    }
+
     private static OrtValue NewTensor(TensorElementType type, long[] shape)
         => OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, shape);
 
-    private static void DisposeAll(OrtValue[]? values)
+    private static void DisposeAll(OrtValue?[]? values)
     {
         if (values is null)
         {
