@@ -11,7 +11,7 @@
 # about 20 s). The machine's load average is printed before and after: figures from a shared machine vary run to run.
 #
 # Usage: benchmarks/scripts/side-by-side.sh [--quick] [--threads N] [--model base|large]
-#   --quick      fewer inputs and rounds, fewer tokenizer passes (about 1.5 minutes once built and cached)
+#   --quick      fewer inputs and rounds, fewer tokenizer passes (2-3 minutes once built and cached)
 #   --threads N  ONNX Runtime intra-op threads on both sides (default 2)
 #   --model M    generated model shape for 1 and 3 (default base; large needs about 8 GB of disk and 4 GB of memory)
 # Needs: .NET SDK 10, Node.js 20+ with tests/js installed (cd tests/js && ONNXRUNTIME_NODE_INSTALL=skip npm ci),

@@ -5,7 +5,8 @@ using SynthIE.Inference.Tokenization;
 
 // Usage: TokenizerThroughput MODEL CORPUS [PASSES]
 // Encodes every line of CORPUS (one document per line) with T5Tokenizer on one thread, PASSES times after a warm-up (at
-// least 5 passes and 3 seconds), and prints the best pass as "ours <bytes> <tokens> <seconds>" (tokens without the end token, as spm_encode counts).
+// least 5 passes and 3 seconds), and prints the best pass as "ours <bytes> <tokens> <seconds>" (tokens without the end
+// token, as spm_encode counts).
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: TokenizerThroughput MODEL CORPUS [PASSES]");
