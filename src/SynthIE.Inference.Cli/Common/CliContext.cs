@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace SynthIE.Inference.Cli.Common;
 
 /// <summary>
@@ -48,8 +46,4 @@ internal sealed class CliContext
             Error.Flush();
         }
     }
-
-    /// <summary>Writes a status line built with the invariant culture.</summary>
-    /// <param name="line">The line.</param>
-    public void Status(FormattableString line) => Status(line.ToString(CultureInfo.InvariantCulture));
 }

@@ -103,8 +103,8 @@ internal sealed class WorldBuildCommand
 
         TextWriter o = context.Out;
         o.WriteLine($"World: {worldPath} (loaded in {Formats.Duration(loadTime)})");
-        o.WriteLine($"  entities:  {Formats.Count(world.Entities.LabelCount, "name")}, {Formats.Count(world.Entities.IdCount, "id")}; left out while loading: {world.Entities.Report}");
-        o.WriteLine($"  relations: {Formats.Count(world.Relations.LabelCount, "name")}, {Formats.Count(world.Relations.IdCount, "id")}; left out while loading: {world.Relations.Report}");
+        o.WriteLine($"  entities:  {Formats.Count(world.Entities.LabelCount, "name")}, {Formats.Count(world.Entities.IdCount, "id")}, {Skipped(world.Entities.Report)}");
+        o.WriteLine($"  relations: {Formats.Count(world.Relations.LabelCount, "name")}, {Formats.Count(world.Relations.IdCount, "id")}, {Skipped(world.Relations.Report)}");
         o.WriteLine($"Tokenizer: {tokenizer.SourceName} ({Formats.Count(tokenizer.VocabularySize, "id")}); linearization: {linearization.Identifier}");
         WriteTrie(o, "Entity trie", constraint.EntityTrie);
         WriteTrie(o, "Relation trie", constraint.RelationTrie);
@@ -114,6 +114,9 @@ internal sealed class WorldBuildCommand
         o.Flush();
         return ExitCodes.Success;
     }
+
+    private static string Skipped(WorldCatalogReport report) =>
+        report.TotalSkipped == 0 ? "nothing skipped" : $"skipped while loading: {report}";
 
     private static void WriteTrie(TextWriter o, string title, TrieSummary trie)
     {

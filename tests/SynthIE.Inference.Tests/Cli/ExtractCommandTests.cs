@@ -111,6 +111,24 @@ public sealed class ExtractCommandTests : IClassFixture<CliModelFixture>
     }
 
     [Fact]
+    public void An_empty_text_gets_a_line_with_no_facts_and_null_score()
+    {
+        string input = _fixture.Write("docs.txt", "{\"id\": \"empty\", \"text\": \"\"}\n{\"id\": \"full\", \"text\": \"Paris is in France.\"}\n");
+
+        CliResult result = Cli.Run(_fixture.Extract("-i", input, "--input-format", "jsonl"));
+
+        Assert.Equal(0, result.ExitCode);
+        JsonElement empty = result.JsonLines()[0];
+        Assert.Equal("empty", empty.GetProperty("id").GetString());
+        Assert.Equal(JsonValueKind.Null, empty.GetProperty("score").ValueKind);
+        Assert.Equal(JsonValueKind.Null, empty.GetProperty("reached_end_token").ValueKind);
+        Assert.Equal(0, empty.GetProperty("facts").GetArrayLength());
+        Assert.Equal(0, empty.GetProperty("alternatives").GetArrayLength());
+        Assert.Equal(0, empty.GetProperty("input_tokens").GetInt32());
+        Assert.Equal(JsonValueKind.Number, result.JsonLines()[1].GetProperty("score").ValueKind);
+    }
+
+    [Fact]
     public void Standard_input_is_read_with_a_dash()
     {
         CliResult result = Cli.Run([.. _fixture.Extract("--input", "-")], $"{Texts[0]}\n{Texts[1]}\n", CancellationToken.None);
