@@ -9,12 +9,17 @@ namespace SynthIE.Inference.Onnx;
 /// Drives the T5 decoder graphs a token at a time with a key/value cache, for rows = batch items × beams.
 /// </summary>
 /// <remarks>
-/// <para>Rows are logical: <see cref="Reorder"/> only composes a row map, and the self-attention cache is gathered once,
-/// right before the next <see cref="Step"/>, and only when the map is not the identity.</para>
+/// <para>Rows are logical: <see cref="Reorder"/> only composes a map from logical rows to physical rows, and the tensors
+/// are arranged once, right before the next <see cref="Step"/>, in place: every physical row that some logical row
+/// continues stays where it is if it is still inside the new row count; only a row continued more than once, or one beyond
+/// the new row count (when rows leave: finished items), is copied, into a row that no logical row continues; the step's
+/// tokens and logits follow the map. When rows leave, the tensors are not reallocated: ONNX Runtime gets views of their
+/// first rows. Nothing is gathered into logical order.</para>
 /// <para>The first step runs one physical row per batch item (all beams of an item start from the same token, so their
 /// logits are equal) and copies the logits to the item's rows, as CTranslate2 expands beams after the first step.</para>
-/// <para>Cross-attention keys/values and the encoder states depend only on the batch item, so they are rebuilt only when
-/// the sequence of items behind the rows changes (the first expansion, and when finished items leave the batch).</para>
+/// <para>The per-row tensors that depend only on the batch item (cross-attention keys/values, encoder states and mask) are
+/// built once, when the beams are expanded after the first step; afterwards a row's copy moves with its self-attention
+/// cache row, and only when it lands on a row of another item.</para>
 /// </remarks>
 internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
 {
@@ -33,13 +38,23 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
     private readonly OrtValue[] _stepInputs;
     private readonly OrtValue[] _firstInputs;
 
-    // Logical rows.
+    // Logical rows (double-buffered so that Reorder allocates nothing).
     private int[] _rowItem;
     private int[] _rowSource; // logical row -> physical row of _selfCache
+    private int[] _spareRowItem;
+    private int[] _spareRowSource;
     private int _rowCount;
 
-    // Self-attention cache from the last step: 2 × layers tensors [physicalRows, heads, pastLength, headDim].
+    // The item behind each physical row (always _physicalRowItem[_rowSource[r]] == _rowItem[r]), and scratch for arranging
+    // the rows in place.
+    private int[] _physicalRowItem;
+    private bool[] _physicalRowTaken;
+    private int[] _arrangedSource;
+
+    // Self-attention cache from the last step: 2 × layers tensors [physicalRows, heads, pastLength, headDim]; when rows
+    // left, views of the first rows of the owners (which are disposed with them).
     private OrtValue[]? _selfCache;
+    private OrtValue?[]? _selfCacheOwners;
     private int _physicalRows;
     private int _pastLength;
 
@@ -47,10 +62,14 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
     private OrtValue[]? _crossSource;
     private int[]? _crossRowOfItem;
 
-    // Row-level tensors matching _rowTensorsItems: cross cache, encoder states, encoder mask.
+    // Row-level tensors matching _rowTensorsItems (the item of each physical row): cross cache, encoder states, encoder
+    // mask; when rows left, views of the first rows of their owners.
     private OrtValue[]? _rowCross;
+    private OrtValue?[]? _rowCrossOwners;
     private OrtValue? _rowHidden;
+    private OrtValue? _rowHiddenOwner;
     private OrtValue? _rowMask;
+    private OrtValue? _rowMaskOwner;
     private int[] _rowTensorsItems = [];
     private bool _disposed;
 
@@ -75,6 +94,11 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
         _rowCount = encoder.ItemCount * rowsPerItem;
         _rowItem = new int[_rowCount];
         _rowSource = new int[_rowCount];
+        _spareRowItem = new int[_rowCount];
+        _spareRowSource = new int[_rowCount];
+        _physicalRowItem = new int[_rowCount];
+        _physicalRowTaken = new bool[_rowCount];
+        _arrangedSource = new int[_rowCount];
         for (int i = 0; i < _rowCount; i++)
         {
             _rowItem[i] = i / rowsPerItem;
@@ -144,8 +168,18 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
     public void Reorder(ReadOnlySpan<int> sourceRows)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var items = new int[sourceRows.Length];
-        var sources = new int[sourceRows.Length];
+        if (sourceRows.Length > _spareRowItem.Length)
+        {
+            // More rows than the decoder started with (the searches never do this): grow the row buffers.
+            _spareRowItem = new int[sourceRows.Length];
+            _spareRowSource = new int[sourceRows.Length];
+            _arrangedSource = new int[sourceRows.Length];
+            _physicalRowTaken = new bool[Math.Max(_physicalRowTaken.Length, sourceRows.Length)];
+            Array.Resize(ref _physicalRowItem, Math.Max(_physicalRowItem.Length, sourceRows.Length));
+        }
+
+        int[] items = _spareRowItem;
+        int[] sources = _spareRowSource;
         for (int i = 0; i < sourceRows.Length; i++)
         {
             int from = sourceRows[i];
@@ -158,6 +192,7 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
             sources[i] = _rowSource[from];
         }
 
+        (_spareRowItem, _spareRowSource) = (_rowItem, _rowSource);
         _rowItem = items;
         _rowSource = sources;
         _rowCount = sourceRows.Length;
@@ -172,10 +207,9 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
 
         _disposed = true;
         DisposeAll(_selfCache);
+        DisposeAll(_selfCacheOwners);
         DisposeAll(_crossSource);
-        DisposeAll(_rowCross);
-        _rowHidden?.Dispose();
-        _rowMask?.Dispose();
+        DisposeRowTensors();
     }
 
     private void FirstStep(ReadOnlySpan<long> tokens, Span<float> logits)
@@ -250,6 +284,7 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
             }
 
             _physicalRows = rows;
+            itemsArray.CopyTo(_physicalRowItem, 0);
             _crossRowOfItem = physicalOfItem;
         }
         finally
@@ -265,11 +300,25 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
 
     private void NextStep(ReadOnlySpan<long> tokens, Span<float> logits)
     {
-        EnsureRowTensors();
-        GatherSelfCache();
+        if (_rowCount > _physicalRows)
+        {
+            GatherSelfCache(); // more rows than the cache has: the expansion after the first step
+        }
+        else
+        {
+            ArrangeInPlace();
+        }
 
+        EnsureRowTensors();
+
+        // Physical row order: row r's token goes to the physical row its cache is in.
         using OrtValue ids = NewTensor(TensorElementType.Int64, [_rowCount, 1]);
-        tokens.CopyTo(ids.GetTensorMutableDataAsSpan<long>());
+        Span<long> idSpan = ids.GetTensorMutableDataAsSpan<long>();
+        for (int row = 0; row < _rowCount; row++)
+        {
+            idSpan[_rowSource[row]] = tokens[row];
+        }
+
         OrtValue? useCache = null;
         try
         {
@@ -300,8 +349,11 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
             for (int i = 0; i < 2 * _layers; i++)
             {
                 _selfCache![i].Dispose();
+                _selfCacheOwners?[i]?.Dispose();
                 _selfCache[i] = outputs[1 + i];
             }
+
+            _selfCacheOwners = null;
         }
         finally
         {
@@ -309,11 +361,7 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
             Array.Clear(_stepInputs);
         }
 
-        _physicalRows = _rowCount;
-        for (int i = 0; i < _rowCount; i++)
-        {
-            _rowSource[i] = i;
-        }
+        // The new cache rows are in the same physical order as the step's inputs, so the row map stays as it is.
     }
 
     private IDisposableReadOnlyCollection<OrtValue> RunSession(InferenceSession session, string[] inputNames, OrtValue[] inputs, string[] outputNames)
@@ -357,6 +405,160 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
         outputs[0].Dispose();
     }
 
+    /// <summary>
+    /// Makes the row map a one-to-one map onto physical rows 0..rows−1, in place (see the remarks on the class): a physical
+    /// row that some logical row continues stays if it is below the new row count; every other logical row gets a free
+    /// row there (one of its own item when there is one, so that its item's tensors need not move) and its rows are copied
+    /// in. A free row is continued by no logical row, and a row that is read is never a free row, so no copy overwrites
+    /// what another still reads. When rows left, the tensors become views of their first rows.
+    /// </summary>
+    private void ArrangeInPlace()
+    {
+        int rows = _rowCount;
+        Span<bool> taken = _physicalRowTaken.AsSpan(0, _physicalRows);
+        Span<int> arranged = _arrangedSource.AsSpan(0, rows);
+        taken.Clear();
+        bool moves = false;
+        for (int row = 0; row < rows; row++)
+        {
+            int physical = _rowSource[row];
+            if (physical < rows && !taken[physical])
+            {
+                taken[physical] = true;
+                arranged[row] = physical;
+            }
+            else
+            {
+                arranged[row] = -1;
+                moves = true;
+            }
+        }
+
+        if (!moves && rows == _physicalRows)
+        {
+            return; // one-to-one already: nothing moves
+        }
+
+        for (int row = 0; row < rows; row++)
+        {
+            if (arranged[row] < 0)
+            {
+                int free = FreeRow(taken[..rows], _rowItem[row]);
+                taken[free] = true;
+                arranged[row] = free;
+            }
+        }
+
+        bool rowTensors = _rowCross is not null;
+        int selfFloats = _heads * _pastLength * _headDim;
+        int crossFloats = _heads * _encoder.Length * _headDim;
+        for (int row = 0; row < rows; row++)
+        {
+            int from = _rowSource[row];
+            int to = arranged[row];
+            if (from == to)
+            {
+                continue;
+            }
+
+            foreach (OrtValue cache in _selfCache!)
+            {
+                CopyRow(cache.GetTensorMutableDataAsSpan<float>(), from, to, selfFloats);
+            }
+
+            if (rowTensors && _rowTensorsItems[to] != _rowTensorsItems[from])
+            {
+                foreach (OrtValue cross in _rowCross!)
+                {
+                    CopyRow(cross.GetTensorMutableDataAsSpan<float>(), from, to, crossFloats);
+                }
+
+                CopyRow(_rowHidden!.GetTensorMutableDataAsSpan<float>(), from, to, _encoder.Length * _modelDim);
+                CopyRow(_rowMask!.GetTensorMutableDataAsSpan<long>(), from, to, _encoder.Length);
+                _rowTensorsItems[to] = _rowTensorsItems[from];
+            }
+
+            _physicalRowItem[to] = _rowItem[row];
+        }
+
+        arranged.CopyTo(_rowSource);
+        if (rows < _physicalRows)
+        {
+            Shrink(rows, rowTensors);
+        }
+
+        int FreeRow(ReadOnlySpan<bool> used, int item)
+        {
+            int any = -1;
+            for (int physical = 0; physical < used.Length; physical++)
+            {
+                if (!used[physical])
+                {
+                    if (_physicalRowItem[physical] == item)
+                    {
+                        return physical;
+                    }
+
+                    any = any < 0 ? physical : any;
+                }
+            }
+
+            return any; // there are as many free rows as logical rows without one
+        }
+
+        static void CopyRow<T>(Span<T> tensor, int from, int to, int rowLength)
+            => tensor.Slice(from * rowLength, rowLength).CopyTo(tensor.Slice(to * rowLength, rowLength));
+    }
+
+    /// <summary>Replaces every per-row tensor by a view of its first <paramref name="rows"/> rows (no copy).</summary>
+    private void Shrink(int rows, bool rowTensors)
+    {
+        _selfCacheOwners ??= new OrtValue?[_selfCache!.Length];
+        for (int t = 0; t < _selfCache!.Length; t++)
+        {
+            _selfCache[t] = FirstRows(ref _selfCacheOwners[t], _selfCache[t], TensorElementType.Float, [rows, _heads, _pastLength, _headDim]);
+        }
+
+        if (rowTensors)
+        {
+            int length = _encoder.Length;
+            _rowCrossOwners ??= new OrtValue?[_rowCross!.Length];
+            for (int t = 0; t < _rowCross!.Length; t++)
+            {
+                _rowCross[t] = FirstRows(ref _rowCrossOwners[t], _rowCross[t], TensorElementType.Float, [rows, _heads, length, _headDim]);
+            }
+
+            _rowHidden = FirstRows(ref _rowHiddenOwner, _rowHidden!, TensorElementType.Float, [rows, length, _modelDim]);
+            _rowMask = FirstRows(ref _rowMaskOwner, _rowMask!, TensorElementType.Int64, [rows, length]);
+            _rowTensorsItems = _rowTensorsItems[..rows];
+        }
+
+        _physicalRows = rows;
+    }
+
+    /// <summary>
+    /// A view of the first rows of <paramref name="current"/>'s memory with <paramref name="shape"/>. The tensor that owns
+    /// the memory is kept in <paramref name="owner"/> (and disposed with the view); an earlier view is disposed.
+    /// </summary>
+    private static unsafe OrtValue FirstRows(ref OrtValue? owner, OrtValue current, TensorElementType type, long[] shape)
+    {
+        if (owner is null)
+        {
+            owner = current;
+        }
+        else
+        {
+            current.Dispose();
+        }
+
+        Span<byte> memory = owner.GetTensorMutableRawData();
+        long bytes = (type == TensorElementType.Int64 ? sizeof(long) : sizeof(float)) * shape.Aggregate(1L, (product, dimension) => product * dimension);
+        fixed (byte* data = memory)
+        {
+            return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, type, shape, (IntPtr)data, bytes);
+        }
+    }
+
     /// <summary>Gathers the self-attention cache rows into the logical row order, unless it already is in that order.</summary>
     private void GatherSelfCache()
     {
@@ -383,28 +585,31 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
             }
 
             _selfCache[t].Dispose();
+            _selfCacheOwners?[t]?.Dispose();
             _selfCache[t] = gathered;
         }
 
+        _selfCacheOwners = null;
+
         _physicalRows = _rowCount;
+        _rowItem.AsSpan(0, _rowCount).CopyTo(_physicalRowItem);
         for (int i = 0; i < _rowCount; i++)
         {
             _rowSource[i] = i;
         }
     }
 
-    /// <summary>Makes the cross-attention cache, encoder states and mask match the items behind the current rows.</summary>
+    /// <summary>Makes the cross-attention cache, encoder states and mask match the items behind the physical rows.</summary>
     private void EnsureRowTensors()
     {
-        if (_rowTensorsItems.AsSpan().SequenceEqual(_rowItem.AsSpan(0, _rowCount)))
+        ReadOnlySpan<int> physicalItems = _physicalRowItem.AsSpan(0, _physicalRows);
+        if (_rowTensorsItems.AsSpan().SequenceEqual(physicalItems))
         {
             return;
         }
 
-        DisposeAll(_rowCross);
-        _rowHidden?.Dispose();
-        _rowMask?.Dispose();
-        int[] items = _rowItem.AsSpan(0, _rowCount).ToArray();
+        DisposeRowTensors();
+        int[] items = physicalItems.ToArray();
         (_rowHidden, _rowMask) = GatherEncoderStates(items);
         int length = _encoder.Length;
         int rowFloats = _heads * length * _headDim;
@@ -443,10 +648,23 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
         return (hidden, mask);
     }
 
+    private void DisposeRowTensors()
+    {
+        DisposeAll(_rowCross);
+        DisposeAll(_rowCrossOwners);
+        _rowHidden?.Dispose();
+        _rowHiddenOwner?.Dispose();
+        _rowMask?.Dispose();
+        _rowMaskOwner?.Dispose();
+        _rowCross = null;
+        _rowCrossOwners = null;
+        _rowHidden = _rowHiddenOwner = _rowMask = _rowMaskOwner = null;
+    }
+
     private static OrtValue NewTensor(TensorElementType type, long[] shape)
         => OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, shape);
 
-    private static void DisposeAll(OrtValue[]? values)
+    private static void DisposeAll(OrtValue?[]? values)
     {
         if (values is null)
         {
