@@ -2,7 +2,15 @@
 // SynthIE.Inference's own greedy decoder (same ONNX files, different runtime code: transformers.js's generate(),
 // its merged-decoder KV-cache plumbing and argmax).
 //
-//   node greedy.mjs <model-dir> <input.json>   > output.json
+//   node greedy.mjs <model-dir> <input.json> [--threads N] [--warmup K] [--timings-json]   > output.json
+//
+// Options (for the benchmarks; the defaults keep the plain call above unchanged):
+//   --threads N       ONNX Runtime intra-op threads (session option intraOpNumThreads; default: ONNX Runtime's own).
+//   --no-spin         intra-op threads block instead of spinning while they wait (session.intra_op.allow_spinning = 0).
+//   --warmup K        generate the first K inputs once, untimed, before the timed pass (default 0).
+//   --timings-json    add "timings": { "load_ms", "generate_ms", "run_ms", "per_input_ms": [...], "threads", "spinning",
+//                     "warmup" } to stdout; run_ms is the part of generate_ms spent awaiting onnxruntime-node's session.run
+//                     (inference plus the binding's tensor conversions), the rest is transformers.js's own work.
 //
 // <model-dir> holds config.json, generation_config.json and onnx/encoder_model.onnx + onnx/decoder_model_merged.onnx
 // (fp32; T5TestModel.Write with WriteTransformersJsLayout = true writes them). tokenizer files may be there but are
@@ -20,7 +28,7 @@
 //
 // stdout: { "transformers_js": "<version>", "outputs": [ { "sequence": [0, ..., 1] }, ... ] }
 //   Each sequence starts with the decoder start token 0 and ends with EOS (1) or at max_new_tokens new tokens.
-// stderr: timings.
+// stderr: timings (always), in words.
 import fs from "node:fs";
 import path from "node:path";
 import { AutoModelForSeq2SeqLM, LogitsProcessor, Tensor, env } from "@huggingface/transformers";
@@ -71,9 +79,30 @@ function readJson(file) {
   }
 }
 
-const [modelArgument, inputArgument] = process.argv.slice(2);
-if (!modelArgument || !inputArgument) {
-  fail("usage: node greedy.mjs <model-dir> <input.json>");
+const usage = "usage: node greedy.mjs <model-dir> <input.json> [--threads N] [--no-spin] [--warmup K] [--timings-json]";
+const positional = [];
+const flags = { threads: undefined, warmup: 0, timingsJson: false, noSpin: false };
+for (let i = 2; i < process.argv.length; ++i) {
+  const argument = process.argv[i];
+  if (argument === "--timings-json") {
+    flags.timingsJson = true;
+  } else if (argument === "--no-spin") {
+    flags.noSpin = true;
+  } else if (argument === "--threads" || argument === "--warmup") {
+    const value = Number(process.argv[++i]);
+    if (!Number.isInteger(value) || value < (argument === "--threads" ? 1 : 0)) {
+      fail(`${argument} needs a ${argument === "--threads" ? "positive" : "non-negative"} integer, not ${JSON.stringify(process.argv[i])}`);
+    }
+    flags[argument.slice(2)] = value;
+  } else if (argument.startsWith("--")) {
+    fail(`unknown option ${argument}; ${usage}`);
+  } else {
+    positional.push(argument);
+  }
+}
+const [modelArgument, inputArgument] = positional;
+if (!modelArgument || !inputArgument || positional.length > 2) {
+  fail(usage);
 }
 
 const modelDir = path.resolve(modelArgument);
@@ -93,6 +122,9 @@ if (!Number.isInteger(request.max_new_tokens) || request.max_new_tokens < 1) {
 if (Array.isArray(request.allowed) && request.allowed.length !== request.inputs.length) {
   fail(`${inputArgument}: "allowed" has ${request.allowed.length} maps for ${request.inputs.length} inputs`);
 }
+if (flags.warmup > request.inputs.length) {
+  fail(`--warmup ${flags.warmup} exceeds the ${request.inputs.length} inputs`);
+}
 
 // Local files only: the model id is the folder name, resolved under its parent folder.
 env.allowRemoteModels = false;
@@ -102,15 +134,20 @@ env.localModelPath = path.dirname(modelDir) + path.sep;
 const loadStart = performance.now();
 let model;
 try {
-  model = await AutoModelForSeq2SeqLM.from_pretrained(path.basename(modelDir), { dtype: "fp32", device: "cpu" });
+  const session_options = flags.threads === undefined ? {} : { intraOpNumThreads: flags.threads, interOpNumThreads: 1 };
+  if (flags.noSpin) {
+    session_options.extra = { session: { intra_op: { allow_spinning: "0" } } };
+  }
+  model = await AutoModelForSeq2SeqLM.from_pretrained(path.basename(modelDir), { dtype: "fp32", device: "cpu", session_options });
 } catch (error) {
   fail(`cannot load ${modelDir}: ${error.message}`);
 }
-process.stderr.write(`loaded ${modelDir} in ${(performance.now() - loadStart).toFixed(0)} ms\n`);
+const loadMs = performance.now() - loadStart;
+process.stderr.write(`loaded ${modelDir} in ${loadMs.toFixed(0)} ms\n`);
 
-const outputs = [];
-const generateStart = performance.now();
-for (const [index, input] of request.inputs.entries()) {
+/** One batch-1 generate() call for request.inputs[index]; returns the sequence with the start token. */
+async function generateOne(index) {
+  const input = request.inputs[index];
   const ids = input.ids;
   if (!Array.isArray(ids) || ids.length === 0 || !ids.every(Number.isInteger)) {
     fail(`${inputArgument}: inputs[${index}].ids must be a non-empty array of integers`);
@@ -131,9 +168,42 @@ for (const [index, input] of request.inputs.entries()) {
   } catch (error) {
     fail(`inputs[${index}]: ${error.message}`);
   }
-  outputs.push({ sequence: sequences.tolist()[0].map(Number) });
+  return sequences.tolist()[0].map(Number);
 }
-process.stderr.write(`generated ${outputs.length} sequences in ${(performance.now() - generateStart).toFixed(0)} ms\n`);
 
-process.stdout.write(JSON.stringify({ transformers_js: env.version, outputs }) + "\n");
+// Time spent awaiting session.run, for the share of generate() spent outside ONNX Runtime.
+let runMs = 0;
+for (const session of Object.values(model.sessions)) {
+  const run = session.run.bind(session);
+  session.run = async (...args) => {
+    const start = performance.now();
+    try {
+      return await run(...args);
+    } finally {
+      runMs += performance.now() - start;
+    }
+  };
+}
+
+for (let index = 0; index < flags.warmup; ++index) {
+  await generateOne(index);
+}
+runMs = 0;
+
+const outputs = [];
+const perInputMs = [];
+const generateStart = performance.now();
+for (let index = 0; index < request.inputs.length; ++index) {
+  const start = performance.now();
+  outputs.push({ sequence: await generateOne(index) });
+  perInputMs.push(performance.now() - start);
+}
+const generateMs = performance.now() - generateStart;
+process.stderr.write(`generated ${outputs.length} sequences in ${generateMs.toFixed(0)} ms\n`);
+
+const result = { transformers_js: env.version, outputs };
+if (flags.timingsJson) {
+  result.timings = { load_ms: loadMs, generate_ms: generateMs, run_ms: runMs, per_input_ms: perInputMs, threads: flags.threads ?? null, spinning: !flags.noSpin, warmup: flags.warmup };
+}
+process.stdout.write(JSON.stringify(result) + "\n");
 await model.dispose();

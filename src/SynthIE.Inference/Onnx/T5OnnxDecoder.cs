@@ -661,8 +661,8 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
         _rowHidden = _rowHiddenOwner = _rowMask = _rowMaskOwner = null;
     }
 
-    private static OrtValue NewTensor(TensorElementType type, long[] shape)
-        => OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, shape);
+    private OrtValue NewTensor(TensorElementType type, long[] shape)
+        => OrtValue.CreateAllocatedTensorValue(_model.DecoderInputAllocator, type, shape);
 
     private static void DisposeAll(OrtValue?[]? values)
     {
