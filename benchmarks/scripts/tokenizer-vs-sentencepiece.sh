@@ -2,8 +2,10 @@
 # Side-by-side single-thread encode throughput: SynthIE.Inference's T5Tokenizer vs Google's sentencepiece C++ encoder
 # (spm_encode --output_format=id, and the Python binding's batch encode with num_threads=1), on the same text: the
 # `text` fields of shared/data/rebel-sample/sample.jsonl, one document per line, repeated REPEAT times.
-# Prints MB/s (UTF-8 input) and tokens/s for each, and our speed relative to each.
-# Usage: benchmarks/scripts/tokenizer-vs-sentencepiece.sh [REPEAT=10] [PASSES=5]
+# Prints MB/s (UTF-8 input) and tokens/s for each, and our speed relative to each. The three encoders take turns for
+# ROUNDS rounds (each round: PASSES timed passes of each) and the best pass of each counts, so that a burst of load from
+# other processes does not land on one encoder only.
+# Usage: benchmarks/scripts/tokenizer-vs-sentencepiece.sh [REPEAT=10] [PASSES=5] [ROUNDS=3]
 # Needs: .NET SDK, /usr/bin/python3 with sentencepiece and /usr/bin/spm_encode (apt-get install python3-sentencepiece sentencepiece).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -12,6 +14,7 @@ model="$shared/data/t5-tokenizer/spiece.model"
 source_jsonl="$shared/data/rebel-sample/sample.jsonl"
 repeat="${1:-10}"
 passes="${2:-5}"
+rounds="${3:-3}"
 python=/usr/bin/python3
 for f in "$model" "$source_jsonl"; do [[ -f "$f" ]] || { echo "missing $f (set SYNTHIE_SHARED_DIR)" >&2; exit 1; }; done
 "$python" -c 'import sentencepiece' 2>/dev/null || { echo "$python lacks sentencepiece: apt-get install python3-sentencepiece" >&2; exit 1; }
@@ -30,22 +33,27 @@ with open(target, "w", encoding="utf-8") as f:
             f.write(text + "\n")
 PY
 
-echo "corpus: $(wc -l < "$corpus") documents, $(wc -c < "$corpus") bytes (REBEL sample x $repeat); one thread; best of $passes passes" >&2
+echo "corpus: $(wc -l < "$corpus") documents, $(wc -c < "$corpus") bytes (REBEL sample x $repeat); one thread; best of $rounds rounds x $passes passes" >&2
 dotnet build "$repo/benchmarks/scripts/tokenizer-throughput" -c Release -o "$work/ours" -v quiet -nologo >&2
-ours="$(taskset -c 0 dotnet "$work/ours/TokenizerThroughput.dll" "$model" "$corpus" "$passes")"
-python_line="$(taskset -c 0 "$python" "$repo/benchmarks/scripts/tokenizer-sentencepiece.py" "$model" "$corpus" "$passes")"
 
-# spm_encode reads the file, encodes line by line on one thread and writes ids; best of the passes, wall time.
+# The line with the shortest time (last field) of several "name bytes tokens seconds" lines.
+fastest() { sort -g -k4,4 | head -1; }
 bytes=$(( $(wc -c < "$corpus") - $(wc -l < "$corpus") ))
-spm_best=""
-for _ in $(seq "$passes"); do
-  start=$(date +%s.%N)
-  taskset -c 0 spm_encode --model="$model" --output_format=id --input="$corpus" --output="$work/ids.txt"
-  end=$(date +%s.%N)
-  spm_best=$("$python" -c "import sys; a=float('$end')-float('$start'); b='$spm_best'; print(min(a, float(b)) if b else a)")
+: > "$work/ours.txt"; : > "$work/python.txt"; : > "$work/spm.txt"
+for _ in $(seq "$rounds"); do
+  taskset -c 0 dotnet "$work/ours/TokenizerThroughput.dll" "$model" "$corpus" "$passes" >> "$work/ours.txt"
+  taskset -c 0 "$python" "$repo/benchmarks/scripts/tokenizer-sentencepiece.py" "$model" "$corpus" "$passes" >> "$work/python.txt"
+  # spm_encode reads the file, encodes line by line on one thread and writes ids; wall time of each pass.
+  for _ in $(seq "$passes"); do
+    start=$(date +%s.%N)
+    taskset -c 0 spm_encode --model="$model" --output_format=id --input="$corpus" --output="$work/ids.txt"
+    end=$(date +%s.%N)
+    echo "spm_encode $bytes $(wc -w < "$work/ids.txt") $("$python" -c "print(float('$end') - float('$start'))")" >> "$work/spm.txt"
+  done
 done
-spm_tokens=$(wc -w < "$work/ids.txt")
-spm_line="spm_encode $bytes $spm_tokens $spm_best"
+ours="$(fastest < "$work/ours.txt")"
+python_line="$(fastest < "$work/python.txt")"
+spm_line="$(fastest < "$work/spm.txt")"
 
 "$python" - "$ours" "$python_line" "$spm_line" <<'PY'
 import sys
