@@ -2,7 +2,7 @@
 # Set-up and build entry point. Every command first makes sure the local ONNX Runtime feed exists (idempotent).
 #
 #   ./build.sh test [dotnet test args]   build everything and run the test suite (what CI runs)
-#   ./build.sh run [args]                the main job: run the quick-start program (args are passed to it)
+#   ./build.sh run [model-dir] [text ...] the main job: extract facts (default: a generated demo model, random weights)
 #   ./build.sh pack                      pack the SynthIE.Inference NuGet package into artifacts/packages
 #   ./build.sh setup                     only build the local ONNX Runtime feed (.feed/)
 #
@@ -48,7 +48,19 @@ case "$cmd" in
     dotnet test SynthIE.Inference.sln -c Release "${msbuild_props[@]}" --no-build --nologo "$@" ;;
   run)
     setup
-    dotnet run --project samples/QuickStart -c Release "${msbuild_props[@]}" -- "$@" ;;
+    if [ $# -gt 0 ] && [ -d "$1" ]; then
+      model=$1; shift
+    else
+      # No model given: a generated tiny T5 with the demo world (random weights), made once into .models/demo.
+      model="$root/.models/demo"
+      if [ ! -f "$model/synthie.json" ]; then
+        dotnet run --project src/SynthIE.Inference.Cli -c Release "${msbuild_props[@]}" -- \
+          models make-test --output "$model" --demo-world --overwrite
+      fi
+      echo "build.sh: demo model $model — its weights are RANDOM, so the facts below are meaningless;"
+      echo "          pass an exported SynthIE model directory to extract real facts: ./build.sh run <model-dir> [text ...]"
+    fi
+    dotnet run --project samples/QuickStart -c Release "${msbuild_props[@]}" -- "$model" "$@" ;;
   pack)
     setup
     dotnet pack src/SynthIE.Inference -c Release --nologo -o artifacts/packages ;;

@@ -259,7 +259,7 @@ public sealed class SynthIEConstraint : ITokenConstraint, IDisposable
         _ => [],
     };
 
-    /// <summary>Returns the first ids of the markers that may follow a finished name in a trie used by <paramref name="phase"/>.</summary>
+    /// <summary>Returns the first ids of the markers that may follow a finished name: in the relation trie (<paramref name="relationTrie"/>) or the entity trie.</summary>
     internal static int[] ContinuationIdsFor(Linearization.Linearization linearization, IReadOnlyList<int[]> markerIds, bool relationTrie)
     {
         // The relation trie serves [r] (then [o] follows); the entity trie serves [s] (then [r]) and [o] (then the end

@@ -4,10 +4,11 @@ using System.Text.Json;
 namespace SynthIE.Inference.Evaluation;
 
 /// <summary>
-/// Reads the CLI's structured predictions:
-/// <c>{"id": ..., "facts": [{"subject": {"label": ...}, "relation": {"label": ...}, "object": {"label": ...}}], "diagnostics": {...}}</c>.
-/// Other fields (ids of entities, <c>raw_output</c>, scores) are ignored. The document counts as unparsable when
-/// <c>diagnostics.parsed_cleanly</c> is <see langword="false"/>; otherwise it counts as well formed.
+/// Reads the lines <c>synthie extract</c> writes (the schema in <c>src/SynthIE.Inference.Cli/README.md</c>):
+/// <c>{"id": ..., "facts": [{"subject": {"label": ...}, "relation": {"label": ...}, "object": {"label": ...}}], "parsed_cleanly": true, "diagnostics": [...]}</c>.
+/// Other fields (Wikidata ids, <c>raw_output</c>, scores, alternatives) are ignored. The document counts as unparsable
+/// when <c>parsed_cleanly</c> is <see langword="false"/>, and as well formed when it is <see langword="true"/> or
+/// absent; <c>diagnostics</c>, when present, must be an array.
 /// </summary>
 internal sealed class FactsPredictionLineReader : IPredictionLineReader
 {
@@ -33,22 +34,21 @@ internal sealed class FactsPredictionLineReader : IPredictionLineReader
 
     private static bool ReadParsedCleanly(JsonLineLocation location, JsonElement line)
     {
-        if (!line.TryGetProperty("diagnostics", out JsonElement diagnostics) || diagnostics.ValueKind == JsonValueKind.Null)
+        if (line.TryGetProperty("diagnostics", out JsonElement diagnostics) && diagnostics.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null))
         {
-            return true;
+            throw location.Error("field \"diagnostics\" must be a JSON array.");
         }
 
-        location.RequireObject(diagnostics, "field \"diagnostics\"");
-        if (!diagnostics.TryGetProperty("parsed_cleanly", out JsonElement parsedCleanly))
+        if (!line.TryGetProperty("parsed_cleanly", out JsonElement parsedCleanly))
         {
             return true;
         }
 
         return parsedCleanly.ValueKind switch
         {
-            JsonValueKind.True => true,
+            JsonValueKind.True or JsonValueKind.Null => true,
             JsonValueKind.False => false,
-            _ => throw location.Error("field diagnostics.parsed_cleanly must be a boolean."),
+            _ => throw location.Error("field \"parsed_cleanly\" must be a boolean."),
         };
     }
 }

@@ -10,9 +10,9 @@ namespace SynthIE.Inference.Evaluation;
 public static class PredictionReader
 {
     /// <summary>
-    /// Reads structured predictions: each line has <c>id</c> and <c>facts</c>, a list of
-    /// <c>{"subject": {"label": ...}, "relation": {"label": ...}, "object": {"label": ...}}</c>; an optional
-    /// <c>diagnostics</c> object whose <c>parsed_cleanly</c> is <see langword="false"/> marks the document unparsable.
+    /// Reads structured predictions, as <c>synthie extract</c> writes them: each line has <c>id</c> and <c>facts</c>, a list of
+    /// <c>{"subject": {"label": ...}, "relation": {"label": ...}, "object": {"label": ...}}</c>; an optional boolean
+    /// <c>parsed_cleanly</c> that is <see langword="false"/> marks the document unparsable.
     /// </summary>
     /// <param name="path">The file.</param>
     /// <returns>The predictions.</returns>

@@ -269,28 +269,10 @@ public sealed class SynthIEExtractor : IDisposable
     /// <param name="texts">The texts.</param>
     /// <param name="cancellationToken">Stops decoding within one step.</param>
     /// <returns>One result per text, in input order.</returns>
-    public async IAsyncEnumerable<ExtractionResult> ExtractManyAsync(IEnumerable<string> texts, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<ExtractionResult> ExtractManyAsync(IEnumerable<string> texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        var batch = new List<string>(_maxBatchSize);
-        foreach (string text in texts)
-        {
-            batch.Add(text);
-            if (batch.Count == _maxBatchSize)
-            {
-                foreach (ExtractionResult result in await RunBatchAsync(batch, cancellationToken).ConfigureAwait(false))
-                {
-                    yield return result;
-                }
-
-                batch.Clear();
-            }
-        }
-
-        foreach (ExtractionResult result in await RunBatchAsync(batch, cancellationToken).ConfigureAwait(false))
-        {
-            yield return result;
-        }
+        return ExtractManyAsync(AsAsyncEnumerable(texts), cancellationToken);
     }
 
     /// <summary>Extracts the facts of an asynchronous stream of texts, in batches, yielding results in input order.</summary>
@@ -339,6 +321,16 @@ public sealed class SynthIEExtractor : IDisposable
     internal DecodingOptions DecodingOptions => _decoding;
 
     internal ITokenConstraint? Constraint => _constraint;
+
+    private static async IAsyncEnumerable<string> AsAsyncEnumerable(IEnumerable<string> texts)
+    {
+        foreach (string text in texts)
+        {
+            yield return text;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
 
     private Task<IReadOnlyList<ExtractionResult>> RunBatchAsync(List<string> batch, CancellationToken cancellationToken)
     {

@@ -27,7 +27,7 @@ internal sealed class UnigramSegmenter
         _unknownScore = minNormalScore - UnknownPenalty;
     }
 
-    /// <summary>Gets the byte length of the UTF-8 character starting with <paramref name="lead"/> (SentencePiece's OneCharLen).</summary>
+    /// <summary>Gets the byte length of a UTF-8 character, indexed by the high nibble of its lead byte (SentencePiece's OneCharLen).</summary>
     private static ReadOnlySpan<byte> CharLengthByHighNibble => [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4];
 
     /// <summary>Segments <paramref name="text"/> and appends the piece ids to <paramref name="ids"/>.</summary>

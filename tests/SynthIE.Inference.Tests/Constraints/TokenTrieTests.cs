@@ -1,6 +1,8 @@
 using SynthIE.Inference.Constraints;
 using SynthIE.Inference.Worlds;
 
+using SynthIE.Inference.Tests.Infrastructure;
+
 namespace SynthIE.Inference.Tests.Constraints;
 
 public sealed class TokenTrieTests

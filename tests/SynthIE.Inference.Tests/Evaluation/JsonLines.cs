@@ -18,17 +18,21 @@ internal static class JsonLines
         }),
     });
 
-    /// <summary>A line of our CLI's structured prediction layout.</summary>
+    /// <summary>A line of synthie extract's output (only the fields the reader uses, plus ids and diagnostics as written).</summary>
     public static string Facts(string id, bool? parsedCleanly, params (string S, string R, string O)[] facts) => JsonSerializer.Serialize(new
     {
         id,
         facts = facts.Select(t => new
         {
-            subject = new { label = t.S, id = "Q1" },
-            relation = new { label = t.R, id = "P1" },
-            @object = new { label = t.O, id = "Q2" },
+            subject = new { label = t.S, wikidata_ids = new[] { "Q1" } },
+            relation = new { label = t.R, wikidata_ids = new[] { "P1" } },
+            @object = new { label = t.O, wikidata_ids = new[] { "Q2" } },
+            duplicate = false,
         }),
-        diagnostics = parsedCleanly is null ? null : new { parsed_cleanly = parsedCleanly.Value },
+        parsed_cleanly = parsedCleanly,
+        diagnostics = parsedCleanly == false
+            ? new[] { new { kind = "missing_end_marker", position = 0, fragment = string.Empty, message = "no end marker" } }
+            : [],
     });
 
     /// <summary>A line with the model's linearized output.</summary>

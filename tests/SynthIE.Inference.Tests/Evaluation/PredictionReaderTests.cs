@@ -15,7 +15,7 @@ public sealed class PredictionReaderTests : IDisposable
         string path = _files.WriteLines("predictions.jsonl",
             JsonLines.Facts("a", null, ("Alan Turing", "employer", "University of Manchester")),
             JsonLines.Facts("b", false),
-            "{\"id\": 3, \"facts\": [], \"raw_output\": \"[s] x\", \"diagnostics\": {\"parsed_cleanly\": true, \"beams\": 10}}");
+            "{\"id\": 3, \"facts\": [], \"raw_output\": \"[s] x\", \"parsed_cleanly\": true, \"diagnostics\": [], \"score\": -1.5}");
         PredictionFile file = PredictionReader.Read(path);
 
         Assert.Equal(["a", "b", "3"], file.Predictions.Select(p => p.Id));
@@ -45,7 +45,8 @@ public sealed class PredictionReaderTests : IDisposable
     [InlineData("{\"facts\": []}", 1, "required field \"id\" is missing")]
     [InlineData("{\"id\": \"a\"}", 1, "required field \"facts\" is missing")]
     [InlineData("{\"id\": \"a\", \"facts\": [{\"subject\": {\"label\": \"A\"}, \"relation\": {\"id\": \"P1\"}, \"object\": {\"label\": \"B\"}}]}", 1, "required field \"facts\"[0].relation.label is missing")]
-    [InlineData("{\"id\": \"a\", \"facts\": [], \"diagnostics\": {\"parsed_cleanly\": \"no\"}}", 1, "diagnostics.parsed_cleanly must be a boolean")]
+    [InlineData("{\"id\": \"a\", \"facts\": [], \"parsed_cleanly\": \"no\"}", 1, "field \"parsed_cleanly\" must be a boolean")]
+    [InlineData("{\"id\": \"a\", \"facts\": [], \"diagnostics\": {\"parsed_cleanly\": false}}", 1, "field \"diagnostics\" must be a JSON array")]
     [InlineData("{\"id\": \"a\", \"facts\": []}\n{\"id\": \"a\", \"facts\": []}", 2, "prediction id \"a\" is repeated (first on line 1)")]
     public void Bad_facts_lines_fail_naming_the_file_line_and_field(string content, int line, string expected)
     {

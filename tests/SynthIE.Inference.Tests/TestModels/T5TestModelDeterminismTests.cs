@@ -1,5 +1,7 @@
 using SynthIE.Inference.TestModels.T5;
 
+using SynthIE.Inference.Tests.Infrastructure;
+
 namespace SynthIE.Inference.Tests.TestModels;
 
 /// <summary>The seed fixes every byte; another seed gives another model; the optional layouts hold the same model.</summary>

@@ -1,5 +1,7 @@
 using SynthIE.Inference.TestModels.T5;
 
+using SynthIE.Inference.Tests.Infrastructure;
+
 namespace SynthIE.Inference.Tests.TestModels;
 
 /// <summary>A tiny generated T5 (seed 1) in a temporary folder with sessions on its four graphs; deleted afterwards.</summary>

@@ -1,0 +1,52 @@
+using Microsoft.ML.OnnxRuntime;
+using SynthIE.Inference.Evaluation;
+using SynthIE.Inference.Models;
+using SynthIE.Inference.Runtime;
+using SynthIE.Inference.Worlds;
+
+namespace SynthIE.Inference.Cli.Common;
+
+/// <summary>Which exceptions are the user's to fix (reported as one line), and how their messages are shortened to one line.</summary>
+internal static class LibraryErrors
+{
+    /// <summary>Runs a library call whose argument errors come from the user's options, reporting them as usage errors.</summary>
+    /// <typeparam name="T">The result.</typeparam>
+    /// <param name="call">The call.</param>
+    /// <returns>Its result.</returns>
+    public static T Translate<T>(Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (ArgumentException error)
+        {
+            throw CliException.Usage(OneLine(error.Message));
+        }
+    }
+
+    /// <summary>Returns whether an exception reports a mistake in the user's input rather than a bug.</summary>
+    /// <param name="error">The exception.</param>
+    /// <returns>Whether it is the user's to fix.</returns>
+    public static bool IsUserError(Exception error) => error is CliException
+        or ModelLoadException
+        or WorldFileException
+        or EvaluationDataException
+        or ExecutionProviderUnavailableException
+        or OnnxRuntimeException
+        or IOException
+        or UnauthorizedAccessException
+        or InvalidDataException
+        or NotSupportedException;
+
+    /// <summary>Shortens a message to its first line, without .NET's "(Parameter 'x')" suffix.</summary>
+    /// <param name="message">The message.</param>
+    /// <returns>One line.</returns>
+    public static string OneLine(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        string line = message.Split('\n', 2)[0].TrimEnd('\r', ' ');
+        int parameter = line.LastIndexOf(" (Parameter '", StringComparison.Ordinal);
+        return parameter > 0 && line.EndsWith("')", StringComparison.Ordinal) ? line[..parameter] : line;
+    }
+}

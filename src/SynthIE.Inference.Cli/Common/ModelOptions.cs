@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Diagnostics;
+using SynthIE.Inference.Runtime;
+
+namespace SynthIE.Inference.Cli.Common;
+
+/// <summary>The options that load a model and set decoding, shared by <c>extract</c> and <c>eval</c>.</summary>
+internal sealed class ModelOptions
+{
+    public Option<string?> Model { get; } = CliOptions.Path("--model", "Model folder: optimum's ONNX files, config.json, the tokenizer (spiece.model or tokenizer.json) and synthie.json.", "DIR", "-m");
+
+    public Option<string?> World { get; } = CliOptions.Path("--world", "World folder to constrain decoding to, instead of the one synthie.json names (SynthIE's layout or entities/relations files).", "DIR");
+
+    public Option<bool> Unconstrained { get; } = CliOptions.Flag("--unconstrained", "Decode without the world's constraint (facts may name things outside the world).");
+
+    public Option<string?> Linearization { get; } = CliOptions.OptionalChoice("--linearization", "How the model writes facts, instead of synthie.json's", "fully_expanded", "subject_collapsed", "fully_expanded_et");
+
+    public Option<int?> Beams { get; } = CliOptions.Int("--beams", "Number of beams (1: greedy); default: synthie.json's, else 10.", 1, "N", "--num-beams");
+
+    public Option<int?> ReturnSequences { get; } = CliOptions.Int("--return-sequences", "Outputs kept per text, best first (the rest are the alternatives); at most the beams; default min(3, beams).", 1, "N", "--num-return-sequences");
+
+    public Option<double?> LengthPenalty { get; } = CliOptions.Double("--length-penalty", "Length penalty (score = sum of log-probabilities / length^penalty); default: synthie.json's, else 1.0.");
+
+    public Option<int?> MaxNewTokens { get; } = CliOptions.Int("--max-new-tokens", "Most tokens generated per text; default: synthie.json's, else 256.", 1);
+
+    public Option<int?> MaxInputTokens { get; } = CliOptions.Int("--max-input-tokens", "Longer texts are cut to this many tokens; default: synthie.json's, else 256.", 1);
+
+    public Option<int> BatchSize { get; } = CliOptions.Int("--batch-size", "Texts decoded together.", 1, 8);
+
+    public Option<string> Device { get; } = CliOptions.Choice("--device", "Where ONNX Runtime runs the model", "cpu", "cpu", "cuda");
+
+    public Option<int> CudaDevice { get; } = CliOptions.Int("--cuda-device", "CUDA device ordinal (with --device cuda).", 0, 0);
+
+    public Option<int> Threads { get; } = CliOptions.Int("--threads", "ONNX Runtime threads per operator (0: one per physical core).", 0, 0);
+
+    public Option<bool> Quantized { get; } = CliOptions.Flag("--quantized", "Load the *_quantized.onnx files.");
+
+    public Option<string?> TrieCache { get; } = CliOptions.Path("--trie-cache", "Folder for the world's trie cache files (default: .synthie-cache in the world folder).", "DIR");
+
+    /// <summary>Adds the options to a command.</summary>
+    /// <param name="command">The command.</param>
+    public void AddTo(Command command)
+    {
+        foreach (Option option in (Option[])[Model, World, Unconstrained, Linearization, Beams, ReturnSequences, LengthPenalty, MaxNewTokens, MaxInputTokens, BatchSize, Device, CudaDevice, Threads, Quantized, TrieCache])
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>Returns the first option given on the command line that only matters when a model is run (all but --model and --linearization).</summary>
+    /// <param name="parse">The parse result.</param>
+    /// <returns>The option's name, or <see langword="null"/>.</returns>
+    public string? FirstRunOptionGiven(ParseResult parse)
+    {
+        foreach (Option option in (Option[])[World, Unconstrained, Beams, ReturnSequences, LengthPenalty, MaxNewTokens, MaxInputTokens, BatchSize, Device, CudaDevice, Threads, Quantized, TrieCache])
+        {
+            if (parse.GetResult(option) is { Implicit: false })
+            {
+                return option.Name;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Gets the number of texts decoded together.</summary>
+    /// <param name="parse">The parse result.</param>
+    /// <returns>The batch size.</returns>
+    public int GetBatchSize(ParseResult parse) => parse.GetValue(BatchSize);
+
+    /// <summary>Checks the options and loads the model.</summary>
+    /// <param name="parse">The parse result.</param>
+    /// <param name="context">The command's context.</param>
+    /// <returns>The extractor.</returns>
+    /// <exception cref="CliException">The options contradict each other, or the model or world cannot be loaded.</exception>
+    public SynthIEExtractor Load(ParseResult parse, CliContext context)
+    {
+        string modelPath = parse.GetValue(Model) ?? throw CliException.Usage("--model DIR is required.");
+        string model = Path.GetFullPath(modelPath);
+        if (!Directory.Exists(model))
+        {
+            throw new CliException(File.Exists(model) ? $"--model takes the model folder, not a file: {model}" : $"model folder not found: {model}");
+        }
+
+        int? beams = parse.GetValue(Beams);
+        int? returned = parse.GetValue(ReturnSequences);
+        if (beams is { } b && returned is { } r && r > b)
+        {
+            throw CliException.Usage($"--return-sequences ({r}) cannot exceed --beams ({b}).");
+        }
+
+        string? world = parse.GetValue(World);
+        bool unconstrained = parse.GetValue(Unconstrained);
+        if (world is not null && !Directory.Exists(world))
+        {
+            throw new CliException($"world folder not found: {Path.GetFullPath(world)}");
+        }
+
+        var options = new SynthIEExtractorOptions
+        {
+            WorldDirectory = world is null ? null : Path.GetFullPath(world),
+            Constrained = !unconstrained,
+            Linearization = parse.GetValue(Linearization),
+            NumBeams = beams,
+            NumReturnSequences = returned,
+            LengthPenalty = parse.GetValue(LengthPenalty),
+            MaxNewTokens = parse.GetValue(MaxNewTokens),
+            MaxInputTokens = parse.GetValue(MaxInputTokens),
+            MaxBatchSize = parse.GetValue(BatchSize),
+            Device = parse.GetValue(Device) == "cuda" ? ExecutionDevice.Cuda : ExecutionDevice.Cpu,
+            CudaDeviceId = parse.GetValue(CudaDevice),
+            IntraOpThreads = parse.GetValue(Threads),
+            UseQuantizedModel = parse.GetValue(Quantized),
+            TrieCacheDirectory = parse.GetValue(TrieCache) is { } cache ? Path.GetFullPath(cache) : null,
+        };
+
+        var clock = Stopwatch.StartNew();
+        SynthIEExtractor extractor = LibraryErrors.Translate(() => SynthIEExtractor.Create(model, options));
+        context.Status($"Loaded {extractor.Manifest.Name ?? Path.GetFileName(model)} ({extractor.Linearization.Identifier}, {Formats.Count(extractor.NumBeams, "beam")}, length penalty {extractor.LengthPenalty}, {(extractor.IsConstrained ? $"constrained to {extractor.World}" : "unconstrained")}, {options.Device.ToString().ToLowerInvariant()}) in {Formats.Duration(clock.Elapsed)}.");
+        return extractor;
+    }
+}

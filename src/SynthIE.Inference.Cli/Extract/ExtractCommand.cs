@@ -1,0 +1,194 @@
+using System.CommandLine;
+using System.Diagnostics;
+using SynthIE.Inference.Cli.Common;
+using SynthIE.Inference.Cli.Progress;
+
+namespace SynthIE.Inference.Cli.Extract;
+
+/// <summary>
+/// <c>synthie extract</c>: runs the model on texts given as arguments or read from <c>--input</c>, writing one JSON line
+/// per text (see README.md, "Output schema") to <c>--output</c> or standard output, in input order, each line flushed as
+/// soon as its batch is done. Ctrl+C stops after the current batch (exit 130); <c>--resume</c> continues a partial file.
+/// </summary>
+internal sealed class ExtractCommand
+{
+    private readonly ModelOptions _model = new();
+    private readonly Argument<string[]> _texts = new("texts")
+    {
+        Description = "Texts to extract facts from (or use --input).",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    private readonly Option<string?> _input = CliOptions.Path("--input", "Read texts from FILE (- for standard input): one text per line, or JSON Lines with \"text\" and optional \"id\".", "FILE", "-i");
+    private readonly Option<string> _inputFormat = CliOptions.Choice("--input-format", "How --input is read; auto: JSON Lines for .jsonl/.ndjson/.json[.gz] names, text otherwise", "auto", "auto", "text", "jsonl");
+    private readonly Option<string?> _output = CliOptions.Path("--output", "Write the JSON lines to FILE instead of standard output.", "FILE", "-o");
+    private readonly Option<bool> _resume = CliOptions.Flag("--resume", "Continue an interrupted --output file: check its ids against the input, drop a partial last line, extract the rest.");
+    private readonly Option<bool> _overwrite = CliOptions.Flag("--overwrite", "Replace an existing --output file.");
+    private readonly Option<bool> _noProgress = CliOptions.Flag("--no-progress", "No live progress bar: plain progress lines on standard error.");
+    private readonly Option<bool> _quiet = CliOptions.Flag("--quiet", "Nothing on standard error but errors.", "-q");
+
+    /// <summary>Builds the command.</summary>
+    /// <param name="context">The context the action runs with.</param>
+    /// <returns>The command.</returns>
+    public Command Build(CliContext context)
+    {
+        var command = new Command("extract", "Extract Wikidata facts from texts; writes one JSON line per text (README.md, \"Output schema\").");
+        command.Arguments.Add(_texts);
+        foreach (Option option in (Option[])[_input, _inputFormat, _output, _resume, _overwrite])
+        {
+            command.Options.Add(option);
+        }
+
+        _model.AddTo(command);
+        command.Options.Add(_noProgress);
+        command.Options.Add(_quiet);
+        command.SetAction(parse => Run(parse, context));
+        return command;
+    }
+
+    private int Run(ParseResult parse, CliContext context)
+    {
+        string[] texts = parse.GetValue(_texts) ?? [];
+        RejectUnknownOptions(parse);
+        string? input = parse.GetValue(_input);
+        if (texts.Length > 0 && input is not null)
+        {
+            throw CliException.Usage("give texts as arguments or with --input, not both.");
+        }
+
+        if (texts.Length == 0 && input is null)
+        {
+            throw CliException.Usage("nothing to extract: give texts as arguments or --input FILE (--input - reads standard input).");
+        }
+
+        string? output = parse.GetValue(_output) is { } o && o != "-" ? o : null;
+        bool resume = parse.GetValue(_resume);
+        bool overwrite = parse.GetValue(_overwrite);
+        if (resume && output is null)
+        {
+            throw CliException.Usage("--resume continues an --output FILE; it needs one.");
+        }
+
+        if (resume && overwrite)
+        {
+            throw CliException.Usage("--resume and --overwrite exclude each other.");
+        }
+
+        context.Quiet = parse.GetValue(_quiet);
+        ProgressStyle style = context.Quiet ? ProgressStyle.Off : parse.GetValue(_noProgress) ? ProgressStyle.Plain : ProgressStyle.Auto;
+
+        InputSource source = texts.Length > 0 ? InputSource.FromArguments(texts) : InputSource.FromFile(input!, parse.GetValue(_inputFormat)!, context.In);
+        List<(DocumentId Id, string Location)> inputs = source.Scan();
+        if (source.BlankLineCount > 0)
+        {
+            context.Status($"Skipped {Formats.Count(source.BlankLineCount, "blank line")} in {source.Name}.");
+        }
+
+        OutputFile? file = output is null ? null : OutputFile.Prepare(output, resume, overwrite, source.FilePath);
+        int done = 0;
+        if (file is not null && resume)
+        {
+            file.VerifyResume(inputs, source.Name);
+            done = file.ExistingIds.Count;
+            string partial = file.PartialBytes > 0 ? $"; dropping its incomplete last line ({Formats.Count(file.PartialBytes, "byte")})" : string.Empty;
+            context.Status($"Resuming {file.Path}: {Formats.Count(done)} of {Formats.Count(inputs.Count, "text")} already done{partial}.");
+        }
+
+        int remaining = inputs.Count - done;
+        if (remaining == 0)
+        {
+            if (file is not null)
+            {
+                file.Open().Dispose();
+            }
+
+            context.Status(inputs.Count == 0 ? $"No texts in {source.Name}." : $"Nothing to do: all {Formats.Count(inputs.Count, "text")} are in {file?.Path}.");
+            return ExitCodes.Success;
+        }
+
+        if (file is null && context.OutIsTerminal && style == ProgressStyle.Auto)
+        {
+            style = ProgressStyle.Plain; // a live bar would be torn by the result lines on the same terminal
+        }
+
+        using SynthIEExtractor extractor = _model.Load(parse, context);
+        int batchSize = _model.GetBatchSize(parse);
+        using ResultSink sink = file is null ? ResultSink.ToWriter(context.Out) : ResultSink.ToStream(file.Open());
+        var totals = new ExtractionTotals();
+        var clock = Stopwatch.StartNew();
+        bool finished = ProgressRunner.Run(context, style, "extract", "texts", remaining, batchSize, counter =>
+        {
+            var batch = new List<InputDocument>(batchSize);
+            foreach (InputDocument document in source.Read().Skip(done))
+            {
+                batch.Add(document);
+                if (batch.Count == batchSize && !RunBatch(extractor, batch, sink, totals, counter, context.Cancellation))
+                {
+                    return false;
+                }
+            }
+
+            return RunBatch(extractor, batch, sink, totals, counter, context.Cancellation);
+        });
+
+        string target = file?.Path ?? "standard output";
+        if (!finished)
+        {
+            string advice = file is null ? string.Empty : "; run the same command with --resume to continue";
+            context.Error.WriteLine($"synthie extract: interrupted: {Formats.Count(done + sink.LinesWritten)} of {Formats.Count(inputs.Count, "text")} written to {target}{advice}.");
+            return ExitCodes.Interrupted;
+        }
+
+        double rate = sink.LinesWritten / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+        context.Status($"Extracted {Formats.Count(sink.LinesWritten, "text")} in {Formats.Duration(clock.Elapsed)} ({Formats.Rate(rate)} texts/s): {Formats.Count(totals.Facts, "fact")}, {Formats.Count(totals.Unclean, "output")} not parsed cleanly, {Formats.Count(totals.Truncated, "input")} truncated; written to {target}.");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Fails on an argument that looks like an option (<c>--beam</c> for <c>--beams</c>) rather than taking it as a text:
+    /// texts that start with <c>-</c> go after <c>--</c>.
+    /// </summary>
+    private static void RejectUnknownOptions(ParseResult parse)
+    {
+        foreach (System.CommandLine.Parsing.Token token in parse.Tokens)
+        {
+            if (token.Type == System.CommandLine.Parsing.TokenType.DoubleDash)
+            {
+                return;
+            }
+
+            string value = token.Value;
+            if (token.Type == System.CommandLine.Parsing.TokenType.Argument && value.Length > 1 && value[0] == '-' && (value[1] == '-' || char.IsAsciiLetter(value[1])))
+            {
+                throw CliException.Usage($"unknown option '{value}' (a text that starts with '-' goes after --).");
+            }
+        }
+    }
+
+    /// <summary>Extracts one batch and writes its lines, unless a stop was requested before it started.</summary>
+    /// <returns>Whether the batch ran (false: stop requested).</returns>
+    private static bool RunBatch(SynthIEExtractor extractor, List<InputDocument> batch, ResultSink sink, ExtractionTotals totals, IProgressCounter counter, CancellationToken stop)
+    {
+        if (batch.Count == 0)
+        {
+            return true;
+        }
+
+        if (stop.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        // The stop request is not passed on: the batch runs to its end, so every text read is written.
+        IReadOnlyList<ExtractionResult> results = extractor.ExtractBatch([.. batch.Select(document => document.Text)], CancellationToken.None);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            sink.Write(batch[i].Id, results[i]);
+            totals.Add(results[i]);
+        }
+
+        counter.Add(batch.Count);
+        batch.Clear();
+        return true;
+    }
+}
