@@ -1,27 +1,48 @@
 #!/usr/bin/env bash
-# Set-up and build entry point. Every command first makes sure the local ONNX Runtime feed exists (idempotent).
+# Set-up and build entry point. ONNX Runtime and every other .NET dependency come from nuget.org through restore.
 #
-#   ./build.sh test [dotnet test args]   build everything and run the test suite (what CI runs)
+#   ./build.sh test [dotnet test args]   install what the tests need, build everything, run the test suite (what CI runs)
 #   ./build.sh run [model-dir] [text ...] the main job: extract facts (default: a generated demo model, random weights)
-#   ./build.sh pack                      pack the SynthIE.Inference NuGet package into artifacts/packages
-#   ./build.sh setup                     only build the local ONNX Runtime feed (.feed/)
+#   ./build.sh pack                      pack the NuGet packages (library and synthie tool) into artifacts/packages
+#   ./build.sh setup                     only install what the tests need (Debian packages, transformers.js harness)
 #
-# Environment: SYNTHIE_ORT=gpu builds the feed's GPU packages and builds tests, samples and tools against
-# Microsoft.ML.OnnxRuntime.Gpu instead of Microsoft.ML.OnnxRuntime (CPU, the default).
+# Environment: SYNTHIE_ORT=gpu builds tests, samples and tools against Microsoft.ML.OnnxRuntime.Gpu.Linux (CUDA 13,
+# cuDNN 9) instead of Microsoft.ML.OnnxRuntime (CPU, the default).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$root"
 
 ort=${SYNTHIE_ORT:-cpu}
 case "$ort" in
-  cpu) feed_args=() ;;
-  gpu) feed_args=(--gpu) ;;
+  cpu|gpu) ;;
   *) echo "build.sh: SYNTHIE_ORT must be 'cpu' or 'gpu', not '$ort'" >&2; exit 2 ;;
 esac
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 command -v dotnet >/dev/null 2>&1 || { echo "build.sh: the .NET SDK 10 is required (dotnet not found on PATH)" >&2; exit 1; }
 
-setup() { "$root/eng/onnxruntime/setup-feed.sh" "${feed_args[@]}"; }
+# Debian packages the tests use, installed when missing. Tests call Debian's /usr/bin/python3 by its full path (a python3
+# earlier on PATH may not see Debian's modules):
+#   python3-sentencepiece, sentencepiece: Google's reference tokenizer (Python binding and spm_encode), an oracle for ours;
+#   python3-torch: builds fake SynthIE checkpoints for the export script's tests (about 45 s, 150 MB);
+#   libopenblas0-pthread: a fast BLAS for that torch (Debian's default reference BLAS is ~40x slower).
+debian_packages() {
+  local missing=()
+  /usr/bin/python3 -c 'import sentencepiece' 2>/dev/null || missing+=(python3-sentencepiece)
+  command -v spm_encode >/dev/null 2>&1 || missing+=(sentencepiece)
+  /usr/bin/python3 -c 'import torch' 2>/dev/null || missing+=(python3-torch)
+  dpkg -s libopenblas0-pthread >/dev/null 2>&1 || missing+=(libopenblas0-pthread)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "build.sh: the tests need the Debian packages ${missing[*]}; install them as root" >&2; exit 1; }
+    sudo=(sudo)
+  fi
+  echo "build.sh: installing the Debian packages the tests use: ${missing[*]} ..."
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq || { echo "build.sh: apt-get update failed" >&2; exit 1; }
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || { echo "build.sh: apt-get install ${missing[*]} failed" >&2; exit 1; }
+}
 
 # transformers.js (pinned in tests/js/package-lock.json), the independent greedy reference the tests compare against.
 js_harness() {
@@ -40,14 +61,14 @@ cmd=${1:-help}
 [ $# -gt 0 ] && shift
 case "$cmd" in
   setup)
-    setup ;;
+    debian_packages
+    js_harness ;;
   test)
-    setup
+    debian_packages
     js_harness
     dotnet build SynthIE.Inference.sln -c Release "${msbuild_props[@]}" --nologo -v quiet -clp:ErrorsOnly
     dotnet test SynthIE.Inference.sln -c Release "${msbuild_props[@]}" --no-build --nologo "$@" ;;
   run)
-    setup
     if [ $# -gt 0 ] && [ -d "$1" ]; then
       model=$1; shift
     else
@@ -62,8 +83,8 @@ case "$cmd" in
     fi
     dotnet run --project samples/QuickStart -c Release "${msbuild_props[@]}" -- "$model" "$@" ;;
   pack)
-    setup
-    dotnet pack src/SynthIE.Inference -c Release --nologo -o artifacts/packages ;;
+    dotnet pack src/SynthIE.Inference -c Release --nologo -o artifacts/packages
+    dotnet pack src/SynthIE.Inference.Cli -c Release --nologo -o artifacts/packages ;;
   help|-h|--help)
     sed -n '2,11p' "${BASH_SOURCE[0]}" ;;
   *)

@@ -8,10 +8,10 @@ namespace SynthIE.Inference.Runtime;
 public static class OnnxRuntimeInfo
 {
     /// <summary>The ONNX Runtime version this library is built and tested against.</summary>
-    public const string ExpectedVersion = "1.29.0";
+    public const string ExpectedVersion = "1.32.0";
 
     /// <summary>Gets the version string reported by the loaded native ONNX Runtime library.</summary>
-    /// <returns>The version, for example <c>1.29.0</c>.</returns>
+    /// <returns>The version, for example <c>1.32.0</c>.</returns>
     public static string NativeVersion() => OrtEnv.Instance().GetVersionString();
 
     /// <summary>Gets the execution providers compiled into the loaded native library.</summary>

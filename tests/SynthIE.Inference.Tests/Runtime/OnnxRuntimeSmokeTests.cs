@@ -11,7 +11,7 @@ public sealed class OnnxRuntimeSmokeTests
     [Fact]
     public void Native_library_reports_version_1_29_0()
     {
-        Assert.Equal("1.29.0", OnnxRuntimeInfo.NativeVersion());
+        Assert.Equal("1.32.0", OnnxRuntimeInfo.NativeVersion());
         Assert.Equal(OnnxRuntimeInfo.ExpectedVersion, OnnxRuntimeInfo.NativeVersion());
     }
 
