@@ -42,8 +42,9 @@ internal static class SessionOptionsFactory
         {
             throw new ExecutionProviderUnavailableException(
                 $"CUDA was requested, but the loaded ONNX Runtime {OnnxRuntimeInfo.NativeVersion()} native library has no CUDA execution provider " +
-                $"(it has: {string.Join(", ", providers)}). Reference Microsoft.ML.OnnxRuntime.Gpu instead of Microsoft.ML.OnnxRuntime " +
-                "(in this repository: SYNTHIE_ORT=gpu ./build.sh ...) and run on a machine with an NVIDIA GPU and CUDA 13.");
+                $"(it has: {string.Join(", ", providers)}). Reference Microsoft.ML.OnnxRuntime.Gpu.Linux (Linux) or Microsoft.ML.OnnxRuntime.Gpu.Windows (Windows) " +
+                $"{OnnxRuntimeInfo.ExpectedVersion} instead of Microsoft.ML.OnnxRuntime (in this repository: SYNTHIE_ORT=gpu ./build.sh ...) " +
+                "and run on a machine with an NVIDIA GPU, CUDA 13 and cuDNN 9.");
         }
 
         try
@@ -55,7 +56,7 @@ internal static class SessionOptionsFactory
             throw new ExecutionProviderUnavailableException(
                 $"CUDA device {deviceId} could not be used by ONNX Runtime {OnnxRuntimeInfo.NativeVersion()}: {error.Message} " +
                 "Check that an NVIDIA GPU is present (nvidia-smi), that CUDA 13 and cuDNN 9 libraries are on the library path, " +
-                "and that the Microsoft.ML.OnnxRuntime.Gpu package is referenced.", error);
+                "and that the Microsoft.ML.OnnxRuntime.Gpu.Linux (or .Gpu.Windows) package is referenced.", error);
         }
     }
 }

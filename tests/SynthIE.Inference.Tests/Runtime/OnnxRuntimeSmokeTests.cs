@@ -5,7 +5,7 @@ using SynthIE.Inference.TestModels.Onnx;
 
 namespace SynthIE.Inference.Tests.Runtime;
 
-/// <summary>ONNX Runtime from the local feed actually loads, runs a real model on CPU, and reports itself correctly.</summary>
+/// <summary>ONNX Runtime (Microsoft.ML.OnnxRuntime 1.32.0 from NuGet) actually loads, runs a real model on CPU, and reports itself correctly.</summary>
 public sealed class OnnxRuntimeSmokeTests
 {
     [Fact]
