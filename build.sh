@@ -86,7 +86,7 @@ case "$cmd" in
     dotnet pack src/SynthIE.Inference -c Release --nologo -o artifacts/packages
     dotnet pack src/SynthIE.Inference.Cli -c Release --nologo -o artifacts/packages ;;
   help|-h|--help)
-    sed -n '2,11p' "${BASH_SOURCE[0]}" ;;
+    sed -n '2,10p' "${BASH_SOURCE[0]}" ;;
   *)
     echo "build.sh: unknown command '$cmd' (try ./build.sh help)" >&2; exit 2 ;;
 esac
