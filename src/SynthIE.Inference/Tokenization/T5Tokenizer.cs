@@ -739,13 +739,13 @@ public sealed class T5Tokenizer : Tokenizer
             int search = 0;
             while (FindSpecial(text, ref search, out int at, out int specialId))
             {
-                EncodeSegmentSpans(text, segmentStart, at, afterSpecial, ref scratch, ref spans);
+                EncodeSegmentSpans(text, segmentStart, at, afterSpecial, beforeSpecial: true, ref scratch, ref spans);
                 spans.Add(new TokenSpan(specialId, at, search, StartsCleanly: true));
                 afterSpecial = true;
                 segmentStart = search;
             }
 
-            EncodeSegmentSpans(text, segmentStart, text.Length, afterSpecial, ref scratch, ref spans);
+            EncodeSegmentSpans(text, segmentStart, text.Length, afterSpecial, beforeSpecial: false, ref scratch, ref spans);
             if (spans.Count == 0 || spans.Written[^1].Id != EndOfSequenceId)
             {
                 spans.Add(new TokenSpan(EndOfSequenceId, text.Length, text.Length, StartsCleanly: true));
@@ -757,9 +757,10 @@ public sealed class T5Tokenizer : Tokenizer
         }
     }
 
-    private void EncodeSegmentSpans(ReadOnlySpan<char> text, int start, int end, bool afterSpecial, ref SpanScratch scratch, ref PooledBuffer<TokenSpan> spans)
+    private void EncodeSegmentSpans(ReadOnlySpan<char> text, int start, int end, bool afterSpecial, bool beforeSpecial, ref SpanScratch scratch, ref PooledBuffer<TokenSpan> spans)
     {
-        while (end > start && PythonWhitespace.IsWhiteSpace(text[end - 1]))
+        // Text next to a special token loses its whitespace on that side, as in EncodePieces.
+        while (beforeSpecial && end > start && PythonWhitespace.IsWhiteSpace(text[end - 1]))
         {
             end--;
         }
