@@ -38,6 +38,19 @@ public sealed class MlTokenizersComparisonTests
     }
 
     [Fact]
+    public void Breaks_ties_between_equal_segmentations_as_sentencepiece_does()
+    {
+        // "‴" normalizes to three primes, which "′′" + "′" and "′" + "′′" segment with the same score; sentencepiece
+        // 0.1.97 gives [3, 9, 7079, 17774, 115] for "a‴b".
+        const string text = "a\u2034b";
+        int[] expected = [3, 9, 7079, 17774, 115, 1];
+        Assert.Equal(expected, TokenizerFiles.SentencePiece.EncodeToIds(text));
+        IReadOnlyList<int> theirs = LoadTheirs().EncodeToIds(text);
+        _output.WriteLine($"\"a\\u2034b\": sentencepiece and ours [{string.Join(", ", expected)}], ML.Tokenizers [{string.Join(", ", theirs)}]");
+        Assert.False(theirs.SequenceEqual(expected), $"ML.Tokenizers now breaks this tie as sentencepiece does: {ReadmeHint}.");
+    }
+
+    [Fact]
     public void Ours_matches_every_reference_input_and_ML_Tokenizers_still_differs()
     {
         T5Tokenizer ours = TokenizerFiles.SentencePiece;
