@@ -33,6 +33,19 @@ internal sealed class SentencePieceNormalizer
     /// <summary>Normalizes <paramref name="input"/> (UTF-8) and appends the result to <paramref name="output"/>.</summary>
     public void Normalize(ReadOnlySpan<byte> input, ref PooledBuffer<byte> output)
     {
+        NoNormalizationOffsets none = default;
+        Normalize(input, ref output, ref none);
+    }
+
+    /// <summary>
+    /// Normalizes <paramref name="input"/> (UTF-8) and appends the result to <paramref name="output"/>, telling
+    /// <paramref name="offsets"/> which input produced each unit of output.
+    /// </summary>
+    /// <typeparam name="TOffsets">The receiver; a struct, so the no-op receiver costs nothing.</typeparam>
+    public void Normalize<TOffsets>(ReadOnlySpan<byte> input, ref PooledBuffer<byte> output, ref TOffsets offsets)
+        where TOffsets : struct, INormalizationOffsets
+    {
+        int skipped = 0;
         if (_removeExtraWhitespaces)
         {
             // Drop leading input that normalizes to exactly one space.
@@ -45,9 +58,11 @@ internal sealed class SentencePieceNormalizer
                 }
 
                 input = input[consumed..];
+                skipped += consumed;
             }
         }
 
+        offsets.Begin(skipped);
         if (input.IsEmpty)
         {
             return;
@@ -61,6 +76,7 @@ internal sealed class SentencePieceNormalizer
         if (_addDummyPrefix)
         {
             written = WriteSpace(buffer, written);
+            offsets.Unit(start, written, skipped);
         }
 
         bool isPrevSpace = _removeExtraWhitespaces;
@@ -78,12 +94,16 @@ internal sealed class SentencePieceNormalizer
                     {
                         if (!isPrevSpace)
                         {
+                            int unitStart = written;
                             written = WriteSpace(buffer, written);
+                            offsets.Unit(unitStart, written, skipped + position);
                             isPrevSpace = true;
                         }
                     }
                     else
                     {
+                        offsets.Unit(written, written + 1, skipped + position);
+                        offsets.Content(skipped + position);
                         buffer[written++] = b;
                         isPrevSpace = false;
                     }
@@ -99,6 +119,7 @@ internal sealed class SentencePieceNormalizer
 
             ReadOnlySpan<byte> piece = NormalizePrefix(input[position..], out int consumed);
             position += consumed;
+            offsets.Step(piece, skipped + position);
             if (isPrevSpace)
             {
                 while (!piece.IsEmpty && piece[0] == (byte)' ')
@@ -117,6 +138,7 @@ internal sealed class SentencePieceNormalizer
                     buffer = output.Array;
                 }
 
+                int unitStart = written;
                 for (int n = 0; n < piece.Length; n++)
                 {
                     if (piece[n] == (byte)' ' && _escapeWhitespaces)
@@ -129,6 +151,7 @@ internal sealed class SentencePieceNormalizer
                     }
                 }
 
+                offsets.Unit(unitStart, written, skipped + position);
                 isPrevSpace = piece[^1] == (byte)' ';
             }
 

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
+using Microsoft.ML.Tokenizers;
 
 namespace SynthIE.Inference.Tokenization;
 
@@ -26,8 +28,31 @@ namespace SynthIE.Inference.Tokenization;
 /// byte-level behaviour of SentencePiece's C++ code. Control characters follow the model's normalization map (nmt_nfkc
 /// deletes most of them; tab, newline and carriage return become spaces). Memory grows linearly with the text: about
 /// 20 bytes per UTF-8 byte for the duration of the call (SentencePiece's lattice needs the same).</para>
+/// <para>As a <see cref="Tokenizer"/> (Microsoft.ML.Tokenizers), for code that accepts any tokenizer: every encoding
+/// method of the base class gives exactly the ids of <see cref="EncodeToIds(string, bool)"/> with the end token, and
+/// <see cref="Tokenizer.CountTokens(string, bool, bool)"/> their number. The T5 normalization (the model's precompiled
+/// map, whitespace collapsing, the dummy prefix) is part of the model, so <c>considerNormalization</c> and
+/// <c>considerPreTokenization</c> change nothing, <see cref="Tokenizer.Normalizer"/> and
+/// <see cref="Tokenizer.PreTokenizer"/> are null, and the <c>normalizedText</c> results are always null: every offset
+/// refers to the text as given. <see cref="Tokenizer.EncodeToTokens(string, out string?, bool, bool)"/> gives each token
+/// its span of the original text: a character whose normalization expands (full-width forms, ligatures) belongs to the
+/// token where its expansion starts, and later tokens inside the same expansion get an empty span at its end; the
+/// dummy-prefix <c>▁</c> standing alone gets an empty span where the word starts; a collapsed run of whitespace and
+/// characters the map deletes belong to the token after them (the last token also takes deleted characters after it);
+/// the appended <c>&lt;/s&gt;</c> gets an empty span at the end of the text; a special token written in the text gets
+/// its own characters. So spans never overlap, follow each other in order, and every character that normalizes to
+/// something other than whitespace lies in exactly one token's span. A limit on the number of tokens
+/// (<see cref="Tokenizer.GetIndexByTokenCount(string, int, out string?, out int, bool, bool)"/>,
+/// <see cref="Tokenizer.EncodeToIds(string, int, out string?, out int, bool, bool)"/>) keeps the first tokens of that
+/// same encoding, never cutting inside one character's expansion, and reports the end of the last kept token's span
+/// (the whole text when every token is kept).</para>
+/// <para>Overloads: with a <see cref="T5Tokenizer"/> variable, <c>EncodeToIds(text, false)</c> and
+/// <c>CountTokens(text, false)</c> bind to this class's <c>addEndOfSequence</c> overloads; through a
+/// <see cref="Tokenizer"/> variable the same call means <c>considerPreTokenization: false</c>, which is ignored, so the
+/// end token is then included. <see cref="Decode(IEnumerable{int})"/> decodes as <see cref="Decode(ReadOnlySpan{int}, bool, bool)"/>
+/// with its defaults (special tokens skipped, spaces cleaned up).</para>
 /// </remarks>
-public sealed class T5Tokenizer
+public sealed class T5Tokenizer : Tokenizer
 {
     /// <summary>The id of <c>&lt;pad&gt;</c> (also T5's decoder start token).</summary>
     public const int PadId = 0;
@@ -41,6 +66,7 @@ public sealed class T5Tokenizer
     private const string ExtraIdPrefix = "<extra_id_";
 
     private readonly string[] _pieces;
+    private readonly string[] _extraIdPieces;
     private readonly Dictionary<string, int> _pieceIds;
     private readonly int _extraIdCount;
     private readonly SentencePieceNormalizer _normalizer;
@@ -50,6 +76,11 @@ public sealed class T5Tokenizer
     {
         _pieces = model.Pieces;
         _extraIdCount = model.ExtraIdCount;
+        _extraIdPieces = new string[model.ExtraIdCount];
+        for (int n = 0; n < _extraIdPieces.Length; n++)
+        {
+            _extraIdPieces[n] = string.Concat(ExtraIdPrefix, n.ToString(CultureInfo.InvariantCulture), ">");
+        }
         _pieceIds = new Dictionary<string, int>(model.Pieces.Length, StringComparer.Ordinal);
         for (int id = 0; id < model.Pieces.Length; id++)
         {
@@ -160,25 +191,9 @@ public sealed class T5Tokenizer
     public IReadOnlyList<int> EncodeToIds(string text, bool addEndOfSequence = true)
     {
         ArgumentNullException.ThrowIfNull(text);
-        PooledBuffer<int> ids = new(EstimatePieces(text.Length));
-        try
-        {
-            EncodePieces(text, ref ids);
-            bool addEnd = addEndOfSequence && !EndsWithEnd(ids.Written);
-            int[] result = new int[ids.Count + (addEnd ? 1 : 0)];
-            ids.Written.CopyTo(result);
-            if (addEnd)
-            {
-                result[^1] = EndOfSequenceId;
-            }
-
-            return result;
-        }
-        finally
-        {
-            ids.Dispose();
-        }
+        return EncodeToIdArray(text, addEndOfSequence);
     }
+
 
     /// <summary>
     /// Encodes text into <paramref name="destination"/> without allocating, truncating as Hugging Face does with
@@ -232,16 +247,7 @@ public sealed class T5Tokenizer
     public int CountTokens(string text, bool addEndOfSequence = true)
     {
         ArgumentNullException.ThrowIfNull(text);
-        PooledBuffer<int> ids = new(EstimatePieces(text.Length));
-        try
-        {
-            EncodePieces(text, ref ids);
-            return ids.Count + (addEndOfSequence && !EndsWithEnd(ids.Written) ? 1 : 0);
-        }
-        finally
-        {
-            ids.Dispose();
-        }
+        return Count(text, addEndOfSequence);
     }
 
     /// <summary>
@@ -345,9 +351,7 @@ public sealed class T5Tokenizer
             return _pieces[id];
         }
 
-        return id >= _pieces.Length && id < VocabularySize
-            ? string.Concat(ExtraIdPrefix, (VocabularySize - 1 - id).ToString(CultureInfo.InvariantCulture), ">")
-            : null;
+        return id >= _pieces.Length && id < VocabularySize ? _extraIdPieces[VocabularySize - 1 - id] : null;
     }
 
     /// <summary>Returns the id of a piece or special token, or -1 when it is not in the vocabulary.</summary>
@@ -362,6 +366,190 @@ public sealed class T5Tokenizer
         }
 
         return TryMatchExtraId(piece, out int length, out int extraId) && length == piece.Length ? extraId : -1;
+    }
+
+    /// <summary>
+    /// Decodes ids as <see cref="Decode(ReadOnlySpan{int}, bool, bool)"/> does with its defaults: special tokens dropped,
+    /// Hugging Face's clean-up of spaces applied.
+    /// </summary>
+    /// <param name="ids">The ids.</param>
+    /// <returns>The text.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An id is negative.</exception>
+    public override string Decode(IEnumerable<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return Decode(AsSpan(ids));
+    }
+
+    /// <summary>
+    /// Decodes ids as <see cref="Decode(IEnumerable{int})"/> into <paramref name="destination"/>. When the whole text does
+    /// not fit, writes the decoding of the longest run of leading ids whose decoding fits and returns
+    /// <see cref="OperationStatus.DestinationTooSmall"/>.
+    /// </summary>
+    /// <param name="ids">The ids.</param>
+    /// <param name="destination">Where to write the text.</param>
+    /// <param name="idsConsumed">The number of leading ids whose decoding was written.</param>
+    /// <param name="charsWritten">The number of characters written.</param>
+    /// <returns><see cref="OperationStatus.Done"/>, or <see cref="OperationStatus.DestinationTooSmall"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An id is negative.</exception>
+    public override OperationStatus Decode(IEnumerable<int> ids, Span<char> destination, out int idsConsumed, out int charsWritten)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ReadOnlySpan<int> all = AsSpan(ids);
+        string text = Decode(all);
+        if (text.Length <= destination.Length)
+        {
+            text.AsSpan().CopyTo(destination);
+            (idsConsumed, charsWritten) = (all.Length, text.Length);
+            return OperationStatus.Done;
+        }
+
+        // The decoding grows with the number of ids: find the most leading ids whose decoding still fits.
+        (int low, int high) = (0, all.Length - 1);
+        string best = string.Empty;
+        idsConsumed = 0;
+        while (low <= high)
+        {
+            int middle = low + ((high - low) / 2);
+            string candidate = Decode(all[..middle]);
+            if (candidate.Length <= destination.Length)
+            {
+                (best, idsConsumed, low) = (candidate, middle, middle + 1);
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        best.AsSpan().CopyTo(destination);
+        charsWritten = best.Length;
+        return OperationStatus.DestinationTooSmall;
+    }
+
+    /// <summary>
+    /// Encodes text to ids with the end token, as <see cref="EncodeToIds(string, bool)"/>; with
+    /// <see cref="EncodeSettings.MaxTokenCount"/> below the number of ids, the leading ids as
+    /// <see cref="GetIndexByTokenCount(string?, ReadOnlySpan{char}, EncodeSettings, bool, out string?, out int)"/> chooses them.
+    /// Normalization and pre-tokenization settings are ignored (see the remarks on the type).
+    /// </summary>
+    /// <param name="text">The text, or null to use <paramref name="textSpan"/>.</param>
+    /// <param name="textSpan">The text when <paramref name="text"/> is null.</param>
+    /// <param name="settings">The settings; only <see cref="EncodeSettings.MaxTokenCount"/> is used.</param>
+    /// <returns>The ids, a null normalized text, and the number of characters the ids cover.</returns>
+    protected override EncodeResults<int> EncodeToIds(string? text, ReadOnlySpan<char> textSpan, EncodeSettings settings)
+    {
+        ReadOnlySpan<char> input = text is null ? textSpan : text.AsSpan();
+        int maxTokenCount = CheckMaxTokenCount(settings.MaxTokenCount);
+        int[] ids = EncodeToIdArray(input, addEndOfSequence: true);
+        if (ids.Length <= maxTokenCount)
+        {
+            return new EncodeResults<int> { Tokens = ids, NormalizedText = null, CharsConsumed = input.Length };
+        }
+
+        PooledBuffer<TokenSpan> spans = new(ids.Length);
+        try
+        {
+            EncodeSpans(input, ref spans);
+            int keep = KeepFromStart(spans.Written, maxTokenCount);
+            int[] kept = new int[keep];
+            for (int i = 0; i < keep; i++)
+            {
+                kept[i] = spans.Written[i].Id;
+            }
+
+            return new EncodeResults<int> { Tokens = kept, NormalizedText = null, CharsConsumed = ConsumedFromStart(spans.Written, keep, input.Length) };
+        }
+        finally
+        {
+            spans.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Encodes text to tokens with their spans in <paramref name="text"/> (see the remarks on the type): the ids of
+    /// <see cref="EncodeToIds(string, bool)"/> with the end token, each with its piece (<see cref="IdToPiece"/>).
+    /// </summary>
+    /// <param name="text">The text, or null to use <paramref name="textSpan"/>.</param>
+    /// <param name="textSpan">The text when <paramref name="text"/> is null.</param>
+    /// <param name="settings">The settings; only <see cref="EncodeSettings.MaxTokenCount"/> is used.</param>
+    /// <returns>The tokens, a null normalized text, and the number of characters the tokens cover.</returns>
+    protected override EncodeResults<EncodedToken> EncodeToTokens(string? text, ReadOnlySpan<char> textSpan, EncodeSettings settings)
+    {
+        ReadOnlySpan<char> input = text is null ? textSpan : text.AsSpan();
+        int maxTokenCount = CheckMaxTokenCount(settings.MaxTokenCount);
+        PooledBuffer<TokenSpan> spans = new(EstimatePieces(input.Length));
+        try
+        {
+            EncodeSpans(input, ref spans);
+            ReadOnlySpan<TokenSpan> all = spans.Written;
+            int keep = KeepFromStart(all, maxTokenCount);
+            EncodedToken[] tokens = new EncodedToken[keep];
+            for (int i = 0; i < keep; i++)
+            {
+                TokenSpan token = all[i];
+                tokens[i] = new EncodedToken(token.Id, PieceOf(token.Id), new Range(token.Start, token.End));
+            }
+
+            return new EncodeResults<EncodedToken> { Tokens = tokens, NormalizedText = null, CharsConsumed = ConsumedFromStart(all, keep, input.Length) };
+        }
+        finally
+        {
+            spans.Dispose();
+        }
+    }
+
+    /// <summary>Counts the ids with the end token, as <see cref="CountTokens(string, bool)"/> (settings are ignored).</summary>
+    /// <param name="text">The text, or null to use <paramref name="textSpan"/>.</param>
+    /// <param name="textSpan">The text when <paramref name="text"/> is null.</param>
+    /// <param name="settings">Ignored.</param>
+    /// <returns>The number of ids.</returns>
+    protected override int CountTokens(string? text, ReadOnlySpan<char> textSpan, EncodeSettings settings) =>
+        Count(text is null ? textSpan : text.AsSpan(), addEndOfSequence: true);
+
+    /// <summary>
+    /// Finds how much of the text the first (or, with <paramref name="fromEnd"/>, the last) at most
+    /// <see cref="EncodeSettings.MaxTokenCount"/> tokens of its encoding (with the end token) cover, never cutting inside
+    /// the normalized expansion of one character. From the start: the end of the last kept token's span, or the text's
+    /// length when every token is kept. From the end: the start of the first kept token's span, or the text's length when
+    /// none is kept.
+    /// </summary>
+    /// <param name="text">The text, or null to use <paramref name="textSpan"/>.</param>
+    /// <param name="textSpan">The text when <paramref name="text"/> is null.</param>
+    /// <param name="settings">The settings; only <see cref="EncodeSettings.MaxTokenCount"/> is used.</param>
+    /// <param name="fromEnd">Whether to keep the last tokens rather than the first.</param>
+    /// <param name="normalizedText">Always null: the index refers to the text as given.</param>
+    /// <param name="tokenCount">The number of tokens kept.</param>
+    /// <returns>The index in the text.</returns>
+    protected override int GetIndexByTokenCount(string? text, ReadOnlySpan<char> textSpan, EncodeSettings settings, bool fromEnd, out string? normalizedText, out int tokenCount)
+    {
+        ReadOnlySpan<char> input = text is null ? textSpan : text.AsSpan();
+        int maxTokenCount = CheckMaxTokenCount(settings.MaxTokenCount);
+        normalizedText = null;
+        PooledBuffer<TokenSpan> spans = new(EstimatePieces(input.Length));
+        try
+        {
+            EncodeSpans(input, ref spans);
+            ReadOnlySpan<TokenSpan> all = spans.Written;
+            if (!fromEnd)
+            {
+                tokenCount = KeepFromStart(all, maxTokenCount);
+                return ConsumedFromStart(all, tokenCount, input.Length);
+            }
+
+            int first = Math.Max(all.Length - maxTokenCount, 0);
+            while (first < all.Length && first > 0 && !all[first].StartsCleanly)
+            {
+                first++;
+            }
+
+            tokenCount = all.Length - first;
+            return first == 0 ? 0 : first == all.Length ? input.Length : all[first].Start;
+        }
+        finally
+        {
+            spans.Dispose();
+        }
     }
 
     private static int EstimatePieces(int textLength) => Math.Min((textLength / 3) + 16, 1 << 20);
@@ -404,6 +592,208 @@ public sealed class T5Tokenizer
         utf8.Count = written;
     }
 
+    private static int CheckMaxTokenCount(int maxTokenCount) => maxTokenCount > 0
+        ? maxTokenCount
+        : throw new ArgumentOutOfRangeException(nameof(maxTokenCount), maxTokenCount, "The maximum number of tokens must be positive.");
+
+    private static ReadOnlySpan<int> AsSpan(IEnumerable<int> ids) => ids switch
+    {
+        int[] array => array,
+        List<int> list => CollectionsMarshal.AsSpan(list),
+        _ => ids.ToArray(),
+    };
+
+    /// <summary>The most leading tokens, at most <paramref name="maxTokenCount"/>, that end between two characters.</summary>
+    private static int KeepFromStart(ReadOnlySpan<TokenSpan> tokens, int maxTokenCount)
+    {
+        int keep = Math.Min(maxTokenCount, tokens.Length);
+        while (keep > 0 && keep < tokens.Length && !tokens[keep].StartsCleanly)
+        {
+            keep--;
+        }
+
+        return keep;
+    }
+
+    private static int ConsumedFromStart(ReadOnlySpan<TokenSpan> tokens, int keep, int textLength) =>
+        keep == tokens.Length ? textLength : keep == 0 ? 0 : tokens[keep - 1].End;
+
+    /// <summary>Transcodes to UTF-8 as <see cref="TranscodeToUtf8(ReadOnlySpan{char}, ref PooledBuffer{byte})"/> does, and records for each byte the index of its character.</summary>
+    private static void TranscodeToUtf8(ReadOnlySpan<char> text, ref PooledBuffer<byte> utf8, ref PooledBuffer<int> characterOfByte)
+    {
+        utf8.Count = 0;
+        utf8.EnsureCapacity(text.Length * 3);
+        characterOfByte.Count = 0;
+        characterOfByte.EnsureCapacity((text.Length * 3) + 1);
+        Span<byte> bytes = utf8.Array;
+        Span<int> characters = characterOfByte.Array;
+        int written = 0;
+        int index = 0;
+        while (index < text.Length)
+        {
+            char c = text[index];
+            int length;
+            if (char.IsHighSurrogate(c) && index + 1 < text.Length && char.IsLowSurrogate(text[index + 1]))
+            {
+                length = new Rune(c, text[index + 1]).EncodeToUtf8(bytes[written..]);
+                characters.Slice(written, length).Fill(index);
+                index += 2;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                // A lone surrogate: a byte that is never valid UTF-8, as in TranscodeToUtf8.
+                bytes[written] = 0xFF;
+                characters[written] = index;
+                length = 1;
+                index++;
+            }
+            else
+            {
+                length = new Rune(c).EncodeToUtf8(bytes[written..]);
+                characters.Slice(written, length).Fill(index);
+                index++;
+            }
+
+            written += length;
+        }
+
+        characters[written] = text.Length;
+        utf8.Count = written;
+        characterOfByte.Count = written + 1;
+    }
+
+    private string PieceOf(int id) => id < _pieces.Length ? _pieces[id] : _extraIdPieces[VocabularySize - 1 - id];
+
+    private int[] EncodeToIdArray(ReadOnlySpan<char> text, bool addEndOfSequence)
+    {
+        PooledBuffer<int> ids = new(EstimatePieces(text.Length));
+        try
+        {
+            EncodePieces(text, ref ids);
+            bool addEnd = addEndOfSequence && !EndsWithEnd(ids.Written);
+            int[] result = new int[ids.Count + (addEnd ? 1 : 0)];
+            ids.Written.CopyTo(result);
+            if (addEnd)
+            {
+                result[^1] = EndOfSequenceId;
+            }
+
+            return result;
+        }
+        finally
+        {
+            ids.Dispose();
+        }
+    }
+
+    private int Count(ReadOnlySpan<char> text, bool addEndOfSequence)
+    {
+        PooledBuffer<int> ids = new(EstimatePieces(text.Length));
+        try
+        {
+            EncodePieces(text, ref ids);
+            return ids.Count + (addEndOfSequence && !EndsWithEnd(ids.Written) ? 1 : 0);
+        }
+        finally
+        {
+            ids.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Finds the next special token written in the text at or after <paramref name="search"/>; on success
+    /// <paramref name="search"/> moves past it.
+    /// </summary>
+    private bool FindSpecial(ReadOnlySpan<char> text, ref int search, out int at, out int id)
+    {
+        while (search < text.Length)
+        {
+            int found = text[search..].IndexOf('<');
+            if (found < 0)
+            {
+                break;
+            }
+
+            at = search + found;
+            if (TryMatchSpecial(text[at..], out int length, out id))
+            {
+                search = at + length;
+                return true;
+            }
+
+            search = at + 1;
+        }
+
+        (at, id) = (-1, -1);
+        return false;
+    }
+
+    /// <summary>Encodes as <see cref="EncodePieces"/> does (plus the end token), keeping each token's span of the text.</summary>
+    private void EncodeSpans(ReadOnlySpan<char> text, ref PooledBuffer<TokenSpan> spans)
+    {
+        SpanScratch scratch = new(text.Length);
+        try
+        {
+            int segmentStart = 0;
+            bool afterSpecial = false;
+            int search = 0;
+            while (FindSpecial(text, ref search, out int at, out int specialId))
+            {
+                EncodeSegmentSpans(text, segmentStart, at, afterSpecial, beforeSpecial: true, ref scratch, ref spans);
+                spans.Add(new TokenSpan(specialId, at, search, StartsCleanly: true));
+                afterSpecial = true;
+                segmentStart = search;
+            }
+
+            EncodeSegmentSpans(text, segmentStart, text.Length, afterSpecial, beforeSpecial: false, ref scratch, ref spans);
+            if (spans.Count == 0 || spans.Written[^1].Id != EndOfSequenceId)
+            {
+                spans.Add(new TokenSpan(EndOfSequenceId, text.Length, text.Length, StartsCleanly: true));
+            }
+        }
+        finally
+        {
+            scratch.Dispose();
+        }
+    }
+
+    private void EncodeSegmentSpans(ReadOnlySpan<char> text, int start, int end, bool afterSpecial, bool beforeSpecial, ref SpanScratch scratch, ref PooledBuffer<TokenSpan> spans)
+    {
+        // Text next to a special token loses its whitespace on that side, as in EncodePieces.
+        while (beforeSpecial && end > start && PythonWhitespace.IsWhiteSpace(text[end - 1]))
+        {
+            end--;
+        }
+
+        while (afterSpecial && start < end && PythonWhitespace.IsWhiteSpace(text[start]))
+        {
+            start++;
+        }
+
+        if (start == end)
+        {
+            return;
+        }
+
+        TranscodeToUtf8(text[start..end], ref scratch.Utf8, ref scratch.CharacterOfByte);
+        scratch.Normalized.Count = 0;
+        _normalizer.Normalize(scratch.Utf8.Written, ref scratch.Normalized, ref scratch.Offsets);
+        scratch.Ids.Count = 0;
+        scratch.Ends.Count = 0;
+        _segmenter.Segment(scratch.Normalized.Written, ref scratch.Ids, ref scratch.Ends);
+        int normalizedLength = scratch.Normalized.Count;
+        ReadOnlySpan<int> characterOfByte = scratch.CharacterOfByte.Written;
+        int previous = 0;
+        for (int i = 0; i < scratch.Ids.Count; i++)
+        {
+            int pieceEnd = scratch.Ends.Written[i];
+            int from = start + characterOfByte[scratch.Offsets.InputPosition(previous, normalizedLength)];
+            int to = start + characterOfByte[scratch.Offsets.InputPosition(pieceEnd, normalizedLength)];
+            spans.Add(new TokenSpan(scratch.Ids.Written[i], from, to, scratch.Offsets.IsUnitBoundary(previous, normalizedLength)));
+            previous = pieceEnd;
+        }
+    }
+
     private bool IsSpecial(int id) => id is PadId or EndOfSequenceId or UnknownId || (id >= _pieces.Length && id < VocabularySize);
 
     /// <summary>Splits out special tokens (Hugging Face's no-split tokens) and encodes the text between them.</summary>
@@ -416,21 +806,8 @@ public sealed class T5Tokenizer
             int segmentStart = 0;
             bool afterSpecial = false;
             int search = 0;
-            while (search < text.Length)
+            while (FindSpecial(text, ref search, out int at, out int specialId))
             {
-                int found = text[search..].IndexOf('<');
-                if (found < 0)
-                {
-                    break;
-                }
-
-                int at = search + found;
-                if (!TryMatchSpecial(text[at..], out int length, out int specialId))
-                {
-                    search = at + 1;
-                    continue;
-                }
-
                 ReadOnlySpan<char> segment = PythonWhitespace.TrimEnd(text[segmentStart..at]);
                 if (afterSpecial)
                 {
@@ -440,7 +817,7 @@ public sealed class T5Tokenizer
                 EncodeSegment(segment, ref utf8, ref normalized, ref ids);
                 ids.Add(specialId);
                 afterSpecial = true;
-                segmentStart = search = at + length;
+                segmentStart = search;
             }
 
             ReadOnlySpan<char> last = text[segmentStart..];

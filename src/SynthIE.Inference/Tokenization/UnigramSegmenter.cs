@@ -57,6 +57,53 @@ internal sealed class UnigramSegmenter
         }
     }
 
+    /// <summary>
+    /// Segments <paramref name="text"/> as <see cref="Segment(ReadOnlySpan{byte}, ref PooledBuffer{int})"/> does, and also appends, per piece, the position in
+    /// <paramref name="text"/> where it ends (a merged run of unknown characters ends where its last one does).
+    /// </summary>
+    public void Segment(ReadOnlySpan<byte> text, ref PooledBuffer<int> ids, ref PooledBuffer<int> ends)
+    {
+        int size = text.Length;
+        if (size == 0)
+        {
+            return;
+        }
+
+        float[] bestScore = ScratchArrays.Rent<float>(size + 1);
+        int[] bestStart = ScratchArrays.Rent<int>(size + 1);
+        int[] bestId = ScratchArrays.Rent<int>(size + 1);
+        try
+        {
+            bestStart.AsSpan(0, size + 1).Fill(-1);
+            bestScore[0] = 0;
+            Lattice(text, bestScore, bestStart, bestId);
+            int first = ids.Count;
+            Backtrack(size, bestStart, bestId, ref ids);
+            int count = ids.Count - first;
+            ends.EnsureCapacity(ends.Count + count);
+            int write = ends.Count + count;
+            bool previousUnknown = false;
+            for (int end = size; end > 0; end = bestStart[end])
+            {
+                bool unknown = bestId[end] == _unknownId;
+                if (!(unknown && previousUnknown))
+                {
+                    ends.Array[--write] = end;
+                }
+
+                previousUnknown = unknown;
+            }
+
+            ends.Count += count;
+        }
+        finally
+        {
+            ScratchArrays.Return(bestScore);
+            ScratchArrays.Return(bestStart);
+            ScratchArrays.Return(bestId);
+        }
+    }
+
     private void Lattice(ReadOnlySpan<byte> text, float[] bestScore, int[] bestStart, int[] bestId)
     {
         ReadOnlySpan<PieceTrie.Node> nodes = _trie.Nodes;
