@@ -85,11 +85,20 @@ internal sealed class ExtractCommand
             style = ProgressStyle.Plain; // a live bar would be torn by the result lines on the same terminal
         }
 
+        int batchSize = _model.GetBatchSize(parse);
+        using var queue = new InputQueue(source, 2 * batchSize);
+        try
+        {
+            queue.Prefetch(context.Cancellation); // a malformed line among the first fails before the model is loaded
+        }
+        catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
+        {
+            return Interrupted(context, source, file, 0);
+        }
+
         using SynthIEExtractor extractor = _model.Load(parse, context);
         string fingerprint = _model.Fingerprint(parse, extractor);
         finished.VerifyFingerprint(fingerprint);
-        int batchSize = _model.GetBatchSize(parse);
-        using var queue = new InputQueue(source, 2 * batchSize);
 
         // The lines already written must be the results of the first inputs: read once, each input is checked against its line.
         int done = 0;
@@ -109,8 +118,7 @@ internal sealed class ExtractCommand
         }
         catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
         {
-            context.Error.WriteLine($"synthie extract: interrupted before any text was extracted; {file?.Path} is unchanged.");
-            return ExitCodes.Interrupted;
+            return Interrupted(context, source, file, 0);
         }
 
         if (resume && file is not null && (done > 0 || finished.PartialBytes > 0))
@@ -153,10 +161,7 @@ internal sealed class ExtractCommand
         string target = file?.Path ?? "standard output";
         if (!completed)
         {
-            string advice = file is null ? string.Empty : "; run the same command with --resume to continue";
-            string of = source.KnownCount is int count ? $" of {Formats.Count(count, "text")}" : " texts";
-            context.Error.WriteLine($"synthie extract: interrupted: {Formats.Count(done + sink.LinesWritten)}{of} written to {target}{advice}.");
-            return ExitCodes.Interrupted;
+            return Interrupted(context, source, file, done + sink.LinesWritten);
         }
 
         sink.Complete();
@@ -169,6 +174,15 @@ internal sealed class ExtractCommand
         double rate = sink.LinesWritten / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
         context.Status($"Extracted {Formats.Count(sink.LinesWritten, "text")} in {Formats.Duration(clock.Elapsed)} ({Formats.Rate(rate)} texts/s): {Formats.Count(totals.Facts, "fact")}, {Formats.Count(totals.Unclean, "output")} not parsed cleanly, {Formats.Count(totals.Truncated, "input")} truncated; written to {target}.");
         return ExitCodes.Success;
+    }
+
+    /// <summary>Reports a stop request: how many texts the output holds, and how to continue.</summary>
+    private static int Interrupted(CliContext context, InputSource source, OutputFile? file, int written)
+    {
+        string advice = file is null ? string.Empty : "; run the same command with --resume to continue";
+        string of = source.KnownCount is int count ? $" of {Formats.Count(count, "text")}" : written == 1 ? " text" : " texts";
+        context.Error.WriteLine($"synthie extract: interrupted: {Formats.Count(written)}{of} written to {file?.Path ?? "standard output"}{advice}.");
+        return ExitCodes.Interrupted;
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 
 namespace SynthIE.Inference.Cli.Extract;
@@ -7,12 +6,15 @@ namespace SynthIE.Inference.Cli.Extract;
 /// Reads an <see cref="InputSource"/> on a background thread into a short bounded queue, so that the extraction never
 /// waits on the input without noticing a stop request: a read that blocks (a FIFO without writer, a terminal, a slow
 /// pipe) does not keep Ctrl+C or SIGTERM from ending the run. A reading error reaches the consumer at the place it
-/// occurred, after every document before it.
+/// occurred, after every document before it; <see cref="Prefetch"/> reports one among the first documents before any work.
 /// </summary>
 internal sealed class InputQueue : IDisposable
 {
-    private readonly BlockingCollection<Item> _items;
-    private readonly CancellationTokenSource _closed = new();
+    private readonly Queue<Item> _items = new();
+    private readonly object _gate = new();
+    private readonly int _capacity;
+    private bool _completed;
+    private bool _closed;
 
     /// <summary>Initializes a new instance of the <see cref="InputQueue"/> class and starts reading.</summary>
     /// <param name="source">The input, read once.</param>
@@ -20,24 +22,63 @@ internal sealed class InputQueue : IDisposable
     public InputQueue(InputSource source, int capacity)
     {
         ArgumentNullException.ThrowIfNull(source);
-        _items = new BlockingCollection<Item>(Math.Max(capacity, 1));
+        _capacity = Math.Max(capacity, 1);
         var reader = new Thread(() => ReadAll(source)) { IsBackground = true, Name = "synthie input" };
         reader.Start();
     }
 
-    /// <summary>Gets the number of documents taken so far.</summary>
-    public int Taken { get; private set; }
+    /// <summary>
+    /// Waits until the queue is full or the input ended, then throws the reading error among the documents read ahead,
+    /// if any: a malformed line near the start fails the run before the model is loaded.
+    /// </summary>
+    /// <param name="stop">Ends the wait.</param>
+    /// <exception cref="OperationCanceledException"><paramref name="stop"/> was set.</exception>
+    public void Prefetch(CancellationToken stop)
+    {
+        using CancellationTokenRegistration wake = stop.Register(Wake);
+        lock (_gate)
+        {
+            while (_items.Count < _capacity && !_completed)
+            {
+                stop.ThrowIfCancellationRequested();
+                Monitor.Wait(_gate);
+            }
+
+            stop.ThrowIfCancellationRequested();
+            foreach (Item item in _items)
+            {
+                if (item.Error is not null)
+                {
+                    ExceptionDispatchInfo.Throw(item.Error);
+                }
+            }
+        }
+    }
 
     /// <summary>Takes the next document, waiting for it.</summary>
     /// <param name="stop">Ends the wait.</param>
     /// <returns>The document, or <see langword="null"/> at the end of the input.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="stop"/> was set.</exception>
-    /// <exception cref="Exception">Reading the input failed here (rethrown as it was raised).</exception>
     public InputDocument? Take(CancellationToken stop)
     {
-        if (!_items.TryTake(out Item item, Timeout.Infinite, stop))
+        using CancellationTokenRegistration wake = stop.Register(Wake);
+        Item item;
+        lock (_gate)
         {
-            return null;
+            while (_items.Count == 0 && !_completed)
+            {
+                stop.ThrowIfCancellationRequested();
+                Monitor.Wait(_gate);
+            }
+
+            stop.ThrowIfCancellationRequested();
+            if (_items.Count == 0)
+            {
+                return null;
+            }
+
+            item = _items.Dequeue();
+            Monitor.PulseAll(_gate);
         }
 
         if (item.Error is not null)
@@ -45,52 +86,72 @@ internal sealed class InputQueue : IDisposable
             ExceptionDispatchInfo.Throw(item.Error);
         }
 
-        Taken++;
         return item.Document;
     }
 
     /// <summary>Stops the reader (a read under way may still complete in the background).</summary>
     public void Dispose()
     {
-        _closed.Cancel();
-        _closed.Dispose();
+        lock (_gate)
+        {
+            _closed = true;
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    private void Wake()
+    {
+        lock (_gate)
+        {
+            Monitor.PulseAll(_gate);
+        }
     }
 
     private void ReadAll(InputSource source)
     {
-        CancellationToken closed = _closed.Token;
         try
         {
             foreach (InputDocument document in source.Read())
             {
-                _items.Add(new Item(document, null), closed);
+                if (!Add(new Item(document, null)))
+                {
+                    return;
+                }
             }
-        }
-        catch (OperationCanceledException) when (closed.IsCancellationRequested)
-        {
-            return;
         }
 #pragma warning disable CA1031 // Every error is handed to the consumer, which reports it.
         catch (Exception error)
 #pragma warning restore CA1031
         {
-            TryAdd(new Item(null, error), closed);
+            Add(new Item(null, error));
         }
         finally
         {
-            _items.CompleteAdding();
+            lock (_gate)
+            {
+                _completed = true;
+                Monitor.PulseAll(_gate);
+            }
         }
     }
 
-    private void TryAdd(Item item, CancellationToken closed)
+    private bool Add(Item item)
     {
-        try
+        lock (_gate)
         {
-            _items.Add(item, closed);
-        }
-        catch (OperationCanceledException)
-        {
-            // The consumer is gone.
+            while (_items.Count >= _capacity && !_closed)
+            {
+                Monitor.Wait(_gate);
+            }
+
+            if (_closed)
+            {
+                return false;
+            }
+
+            _items.Enqueue(item);
+            Monitor.PulseAll(_gate);
+            return true;
         }
     }
 
