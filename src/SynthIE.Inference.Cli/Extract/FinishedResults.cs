@@ -149,6 +149,18 @@ internal sealed class FinishedResults
 
     private static FinishedLine ReadLine(string path, int lineNumber, ReadOnlyMemory<byte> bytes, List<string> fingerprints)
     {
+        try
+        {
+            return ReadResultLine(path, lineNumber, bytes, fingerprints);
+        }
+        catch (InvalidOperationException error) when (error.Source?.StartsWith("System.Text.Json", StringComparison.Ordinal) == true)
+        {
+            throw new CliException(string.Create(CultureInfo.InvariantCulture, $"{path}:{lineNumber}: a string or field name is not valid Unicode text (an unpaired surrogate escape), so this file cannot be resumed (use --overwrite to start again)."), error);
+        }
+    }
+
+    private static FinishedLine ReadResultLine(string path, int lineNumber, ReadOnlyMemory<byte> bytes, List<string> fingerprints)
+    {
         if (bytes.Length > 0 && bytes.Span[^1] == (byte)'\r')
         {
             bytes = bytes[..^1];
@@ -175,32 +187,25 @@ internal sealed class FinishedResults
                 throw new CliException($"{where}: not a result line (a JSON object with \"id\" and \"text\"), so this file cannot be resumed (use --overwrite to start again).");
             }
 
-            try
+            if (!DocumentId.TryRead(idValue, out DocumentId id))
             {
-                if (!DocumentId.TryRead(idValue, out DocumentId id))
-                {
-                    throw new CliException($"{where}: field \"id\" must be a non-empty string or a number, so this file cannot be resumed (use --overwrite to start again).");
-                }
-
-                if (!root.TryGetProperty("fingerprint", out JsonElement fingerprint) || fingerprint.ValueKind != JsonValueKind.String)
-                {
-                    throw new CliException($"{where}: the line has no \"fingerprint\" (not written by synthie extract 2 or later), so this file cannot be resumed: nothing says which model and options wrote it (use --overwrite to start again).");
-                }
-
-                string value = fingerprint.GetString()!;
-                int index = fingerprints.IndexOf(value);
-                if (index < 0)
-                {
-                    fingerprints.Add(value);
-                    index = fingerprints.Count - 1;
-                }
-
-                return new FinishedLine(id, HashText(text.GetString()!), index);
+                throw new CliException($"{where}: field \"id\" must be a non-empty string or a number, so this file cannot be resumed (use --overwrite to start again).");
             }
-            catch (InvalidOperationException error)
+
+            if (!root.TryGetProperty("fingerprint", out JsonElement fingerprint) || fingerprint.ValueKind != JsonValueKind.String)
             {
-                throw new CliException($"{where}: a field is not valid Unicode text (an unpaired surrogate escape), so this file cannot be resumed (use --overwrite to start again).", error);
+                throw new CliException($"{where}: the line has no \"fingerprint\" (not written by synthie extract 2 or later), so this file cannot be resumed: nothing says which model and options wrote it (use --overwrite to start again).");
             }
+
+            string value = fingerprint.GetString()!;
+            int index = fingerprints.IndexOf(value);
+            if (index < 0)
+            {
+                fingerprints.Add(value);
+                index = fingerprints.Count - 1;
+            }
+
+            return new FinishedLine(id, HashText(text.GetString()!), index);
         }
     }
 

@@ -141,6 +141,19 @@ internal sealed class InputSource
 
     private static InputDocument ParseJsonLine(string line, int lineIndex, string location)
     {
+        try
+        {
+            return ParseJsonObject(line, lineIndex, location);
+        }
+        catch (InvalidOperationException error) when (error.Source?.StartsWith("System.Text.Json", StringComparison.Ordinal) == true)
+        {
+            // System.Text.Json cannot decode a field name with an unpaired surrogate escape (\ud800).
+            throw new CliException($"{location}: a field name is not valid Unicode text (it has an unpaired surrogate escape such as \\ud800).", error);
+        }
+    }
+
+    private static InputDocument ParseJsonObject(string line, int lineIndex, string location)
+    {
         JsonDocument document;
         try
         {

@@ -161,6 +161,16 @@ public sealed class MisuseTests : IClassFixture<CliModelFixture>
         Cli.Run(["extract", "-m", _fixture.PathOf("no-model"), "-o", output, "text"]).AssertOneLineError(1, "model folder not found");
         Assert.False(File.Exists(output));
 
+        using (var stop = new CancellationTokenSource())
+        {
+            stop.Cancel();
+            Assert.Equal(130, Cli.Run(Short("-o", output, Texts[0]), null, stop.Token).ExitCode);
+        }
+
+        Assert.False(File.Exists(output)); // stopped before any result: nothing to resume, so no file that a next run would refuse
+        Assert.Equal(0, Cli.Run(Short("-o", output, Texts[0])).ExitCode);
+        File.Delete(output);
+
         File.WriteAllBytes(output, []);
         Assert.Equal(0, Cli.Run(Short("-o", output, Texts[0])).ExitCode);
         Assert.Equal(Texts[0], JsonDocument.Parse(File.ReadAllLines(output).Single()).RootElement.GetProperty("text").GetString());
