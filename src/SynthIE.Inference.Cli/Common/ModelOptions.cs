@@ -96,7 +96,7 @@ internal sealed class ModelOptions
 
         int? beams = parse.GetValue(Beams);
         int? returned = parse.GetValue(ReturnSequences);
-        CheckLimits(parse);
+        Check(parse);
         if (beams is { } b && returned is { } r && r > b)
         {
             throw CliException.Usage($"--return-sequences ({r}) cannot exceed --beams ({b}).");
@@ -104,10 +104,6 @@ internal sealed class ModelOptions
 
         string? world = parse.GetValue(World);
         bool unconstrained = parse.GetValue(Unconstrained);
-        if (world is not null && unconstrained)
-        {
-            throw CliException.Usage("--world and --unconstrained exclude each other: --world constrains decoding to a world, --unconstrained drops the constraint.");
-        }
 
         if (world is not null && !Directory.Exists(world))
         {
@@ -159,8 +155,16 @@ internal sealed class ModelOptions
     public string Fingerprint(ParseResult parse, SynthIEExtractor extractor) =>
         Extract.RunFingerprint.Compute(extractor, parse.GetValue(World) is { } world ? Path.GetFullPath(world) : null, parse.GetValue(Quantized));
 
-    private void CheckLimits(ParseResult parse)
+    /// <summary>Checks the options that need no file: limits and options that exclude each other.</summary>
+    /// <param name="parse">The parse result.</param>
+    /// <exception cref="CliException">An option is above its limit, or two exclude each other (exit code 2).</exception>
+    public void Check(ParseResult parse)
     {
+        if (parse.GetValue(World) is not null && parse.GetValue(Unconstrained))
+        {
+            throw CliException.Usage("--world and --unconstrained exclude each other: --world constrains decoding to a world, --unconstrained drops the constraint.");
+        }
+
         int processors = Environment.ProcessorCount;
         foreach ((Option<int?> option, int limit) in (ReadOnlySpan<(Option<int?>, int)>)[(Beams, MaxBeams), (ReturnSequences, MaxBeams), (MaxNewTokens, MaxTokens), (MaxInputTokens, MaxTokens)])
         {

@@ -74,6 +74,7 @@ internal sealed class ExtractCommand
             throw CliException.Usage("--resume and --overwrite exclude each other.");
         }
 
+        _model.Check(parse);
         context.Quiet = parse.GetValue(_quiet);
         ProgressStyle style = context.Quiet ? ProgressStyle.Off : parse.GetValue(_noProgress) ? ProgressStyle.Plain : ProgressStyle.Auto;
 
@@ -94,6 +95,16 @@ internal sealed class ExtractCommand
         catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
         {
             return Interrupted(context, source, file, 0);
+        }
+
+        if (queue.EndedEmpty)
+        {
+            // No texts: nothing to load the model for (the options are still checked by the parser).
+            finished.VerifyInputCovers(0, source.Name);
+            file?.Open().Dispose();
+            string blank = source.BlankLineCount > 0 ? $" ({Formats.Count(source.BlankLineCount, "blank line")} skipped)" : string.Empty;
+            context.Status($"No texts in {source.Name}{blank}.");
+            return ExitCodes.Success;
         }
 
         using SynthIEExtractor extractor = _model.Load(parse, context);

@@ -55,6 +55,18 @@ internal sealed class InputQueue : IDisposable
         }
     }
 
+    /// <summary>Gets a value indicating whether the input has ended without a document or an error (after <see cref="Prefetch"/>).</summary>
+    public bool EndedEmpty
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _completed && _items.Count == 0;
+            }
+        }
+    }
+
     /// <summary>Takes the next document, waiting for it.</summary>
     /// <param name="stop">Ends the wait.</param>
     /// <returns>The document, or <see langword="null"/> at the end of the input.</returns>

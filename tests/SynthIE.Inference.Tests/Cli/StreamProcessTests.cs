@@ -46,7 +46,27 @@ public sealed class StreamProcessTests : IClassFixture<CliModelFixture>
         using Process process = Start("extract", "-m", _fixture.ModelDirectory, "--max-new-tokens", "8", "--beams", "1", "--batch-size", "1", "--no-progress", "-i", fifo, "-o", output);
         Task<string> stderr = process.StandardError.ReadToEndAsync();
 
-        // The writer stays open: the tool has read two texts and waits for more when the signal comes.
+        try
+        {
+            await WriteTwoTextsThenTerminateAsync(process, fifo, output);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true); // the bound ran out: leave no process behind
+            }
+        }
+
+        string errors = await stderr;
+        Assert.True(process.ExitCode == 130, $"exit code {process.ExitCode}: {errors}");
+        Assert.Contains("interrupted: 2 texts written", errors, StringComparison.Ordinal);
+        Assert.Equal(["Paris is in France.", "Rome is in Italy."], File.ReadAllLines(output).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("text").GetString()));
+    }
+
+    /// <summary>Writes two texts into the FIFO and keeps it open, so the tool waits for more when SIGTERM comes.</summary>
+    private static async Task WriteTwoTextsThenTerminateAsync(Process process, string fifo, string output)
+    {
         using var cancel = new CancellationTokenSource(Bound);
         await using var writer = new StreamWriter(await Task.Run(() => new FileStream(fifo, FileMode.Open, FileAccess.Write), cancel.Token).WaitAsync(cancel.Token));
         await writer.WriteAsync("Paris is in France.\nRome is in Italy.\n");
@@ -62,10 +82,6 @@ public sealed class StreamProcessTests : IClassFixture<CliModelFixture>
         }
 
         await WaitAsync(process);
-        string errors = await stderr;
-        Assert.True(process.ExitCode == 130, $"exit code {process.ExitCode}: {errors}");
-        Assert.Contains("interrupted: 2 texts written", errors, StringComparison.Ordinal);
-        Assert.Equal(["Paris is in France.", "Rome is in Italy."], File.ReadAllLines(output).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("text").GetString()));
     }
 
     [Fact]
