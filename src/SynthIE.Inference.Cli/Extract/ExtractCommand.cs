@@ -94,12 +94,12 @@ internal sealed class ExtractCommand
         }
         catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
         {
-            return Interrupted(context, source, file, 0);
+            return Interrupted(context, source, file, finished.Count);
         }
 
         if (queue.EndedEmpty)
         {
-            // No texts: nothing to load the model for (the options are still checked by the parser).
+            // No texts: nothing to load the model for (the options were checked above).
             finished.VerifyInputCovers(0, source.Name);
             file?.Open().Dispose();
             string blank = source.BlankLineCount > 0 ? $" ({Formats.Count(source.BlankLineCount, "blank line")} skipped)" : string.Empty;
@@ -129,7 +129,7 @@ internal sealed class ExtractCommand
         }
         catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
         {
-            return Interrupted(context, source, file, 0);
+            return Interrupted(context, source, file, finished.Count);
         }
 
         if (resume && file is not null && (done > 0 || finished.PartialBytes > 0))
@@ -145,20 +145,34 @@ internal sealed class ExtractCommand
         bool completed = ProgressRunner.Run(context, style, "extract", "texts", remaining, batchSize, counter =>
         {
             var batch = new List<InputDocument>(batchSize);
-            try
+            while (true)
             {
-                while (queue.Take(context.Cancellation) is { } document)
+                InputDocument? document;
+                try
                 {
-                    batch.Add(document);
-                    if (batch.Count == batchSize && !RunBatch(extractor, batch, sink, totals, counter, context.Cancellation))
-                    {
-                        return false;
-                    }
+                    document = queue.Take(context.Cancellation);
                 }
-            }
-            catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
-            {
-                return false;
+                catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
+                {
+                    return false;
+                }
+                catch (CliException) when (batch.Count > 0)
+                {
+                    // The input failed here (a truncated .gz, a malformed line): keep the results of the texts read before it.
+                    RunBatch(extractor, batch, sink, totals, counter, context.Cancellation);
+                    throw;
+                }
+
+                if (document is null)
+                {
+                    break;
+                }
+
+                batch.Add(document);
+                if (batch.Count == batchSize && !RunBatch(extractor, batch, sink, totals, counter, context.Cancellation))
+                {
+                    return false;
+                }
             }
 
             return RunBatch(extractor, batch, sink, totals, counter, context.Cancellation);

@@ -44,17 +44,29 @@ public sealed class MisuseTests : IClassFixture<CliModelFixture>
 
         CliResult result = Cli.Run(Short("-i", truncated, "-o", output, "--batch-size", "4"));
 
+        // Every line whose end survived the cut is extracted and kept; the error names the line the data broke off in.
+        int complete = CompleteLinesBeforeTheCut(truncated);
+        Assert.InRange(complete, 1, texts.Length - 1);
         Assert.Equal(1, result.ExitCode);
         string error = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith($"synthie extract: error: {truncated}:", error, StringComparison.Ordinal);
+        Assert.StartsWith($"synthie extract: error: {truncated}:{complete + 1}: ", error, StringComparison.Ordinal);
         Assert.Contains("truncated", error, StringComparison.Ordinal);
         string[] written = File.ReadAllLines(output);
-        Assert.InRange(written.Length, 1, texts.Length - 1);
+        Assert.Equal(complete, written.Length);
         Assert.Equal(texts[..written.Length], written.Select(line => JsonDocument.Parse(line).RootElement.GetProperty("text").GetString()));
 
         File.Copy(whole, truncated, overwrite: true);
         Assert.Equal(0, Cli.Run(Short("-i", truncated, "-o", output, "--batch-size", "4", "--resume")).ExitCode);
         Assert.Equal(texts, File.ReadAllLines(output).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("text").GetString()));
+    }
+
+    /// <summary>Counts the line ends in what .NET's own GZipStream decodes from a cut file (it stops silently at the cut).</summary>
+    private static int CompleteLinesBeforeTheCut(string path)
+    {
+        using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+        using var decoded = new MemoryStream();
+        gzip.CopyTo(decoded);
+        return decoded.ToArray().Count(b => b == (byte)'\n');
     }
 
     [Fact]
