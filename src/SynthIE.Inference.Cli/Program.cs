@@ -23,4 +23,30 @@ using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSi
         stop.Cancel();
     }
 });
-return SynthieCli.Run(args, Console.Out, Console.Error, stop.Token);
+// Results go to file descriptor 1 directly: .NET's console stream ignores a closed pipe (EPIPE), which would make
+// `synthie extract ... | head -1` run to the end and exit 0; this stream reports it, and the tool exits 141.
+TextWriter stdout = OperatingSystem.IsWindows() ? Console.Out : OpenStandardOutput();
+int code = SynthieCli.Run(args, Console.In, stdout, Console.Error, stderrIsTerminal: !Console.IsErrorRedirected, stop.Token, stdoutIsTerminal: !Console.IsOutputRedirected);
+try
+{
+    stdout.Flush();
+}
+catch (IOException)
+{
+    code = code == 0 ? 141 : code; // the reader closed standard output before the last line
+}
+
+return code;
+
+static TextWriter OpenStandardOutput()
+{
+    try
+    {
+        var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        return new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 16);
+    }
+    catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException)
+    {
+        return Console.Out; // no usable descriptor 1 (closed): the console's writer copes
+    }
+}

@@ -13,7 +13,8 @@ namespace SynthIE.Inference.Cli;
 /// <summary>
 /// The <c>synthie</c> tool's entry point, callable in-process: parses the arguments, runs the command and returns the
 /// exit code. User mistakes (bad arguments, missing or malformed files) are reported as one line on standard error,
-/// never with a stack trace: exit code 2 for the command line, 1 for files and models, 130 when interrupted.
+/// never with a stack trace: exit code 2 for the command line, 1 for files and models, 130 when interrupted, 141 when
+/// standard output was closed by its reader. Everything printed from files is escaped (<see cref="SafeText"/>).
 /// </summary>
 internal static class SynthieCli
 {
@@ -42,7 +43,12 @@ internal static class SynthieCli
     public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, bool stderrIsTerminal, CancellationToken cancellationToken, bool stdoutIsTerminal = false)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var context = new CliContext(stdin, stdout, stderr, stderrIsTerminal, cancellationToken) { OutIsTerminal = stdoutIsTerminal };
+        ArgumentNullException.ThrowIfNull(stdin);
+        var context = new CliContext(stdin, stdout, stderr, stderrIsTerminal, cancellationToken)
+        {
+            OutIsTerminal = stdoutIsTerminal,
+            OpenStandardInput = ReferenceEquals(stdin, Console.In) ? Console.OpenStandardInput : () => new MemoryStream(Encoding.UTF8.GetBytes(stdin.ReadToEnd())),
+        };
         Command root = BuildRoot(context);
         ParseResult parse = root.Parse(args);
         var invocation = new InvocationConfiguration

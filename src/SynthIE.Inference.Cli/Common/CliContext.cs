@@ -9,14 +9,18 @@ internal sealed class CliContext
     public CliContext(TextReader input, TextWriter output, TextWriter error, bool errorIsTerminal, CancellationToken cancellation)
     {
         In = input;
+        OpenStandardInput = () => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(input.ReadToEnd()));
         Out = output;
         Error = error;
         ErrorIsTerminal = errorIsTerminal;
         Cancellation = cancellation;
     }
 
-    /// <summary>Gets standard input (read by <c>--input -</c>).</summary>
+    /// <summary>Gets standard input as text.</summary>
     public TextReader In { get; }
+
+    /// <summary>Gets a function that opens standard input as bytes (read once by <c>--input -</c>); by default, <see cref="In"/>'s text as UTF-8.</summary>
+    public Func<Stream> OpenStandardInput { get; init; }
 
     /// <summary>Gets standard output: results only (JSON Lines, reports).</summary>
     public TextWriter Out { get; }

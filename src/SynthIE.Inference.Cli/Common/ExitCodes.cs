@@ -14,4 +14,7 @@ internal static class ExitCodes
 
     /// <summary>Interrupted (Ctrl+C or SIGTERM) before the work was done; what was finished was kept (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
+
+    /// <summary>Standard output was closed by its reader (e.g. <c>| head</c>) before every result was written (128 + SIGPIPE, as shells report it).</summary>
+    public const int OutputClosed = 141;
 }

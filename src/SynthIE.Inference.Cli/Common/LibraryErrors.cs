@@ -21,7 +21,7 @@ internal static class LibraryErrors
         }
         catch (ArgumentException error)
         {
-            throw CliException.Usage(OneLine(error.Message));
+            throw CliException.Usage(OptionNames(OneLine(error.Message)));
         }
     }
 
@@ -39,14 +39,36 @@ internal static class LibraryErrors
         or InvalidDataException
         or NotSupportedException;
 
-    /// <summary>Shortens a message to its first line, without .NET's "(Parameter 'x')" suffix.</summary>
+    /// <summary>
+    /// Makes a message one printable line: its lines joined, control characters escaped, cut at
+    /// <see cref="SafeText.MessageLimit"/> characters, without .NET's "(Parameter 'x')" suffix.
+    /// </summary>
     /// <param name="message">The message.</param>
     /// <returns>One line.</returns>
     public static string OneLine(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        string line = message.Split('\n', 2)[0].TrimEnd('\r', ' ');
-        int parameter = line.LastIndexOf(" (Parameter '", StringComparison.Ordinal);
-        return parameter > 0 && line.EndsWith("')", StringComparison.Ordinal) ? line[..parameter] : line;
+        string line = message;
+        int parameter = line.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        if (parameter > 0 && line.IndexOf("')", parameter, StringComparison.Ordinal) is int end and > 0)
+        {
+            line = line[..parameter] + line[(end + 2)..];
+        }
+
+        return SafeText.OneLine(line);
+    }
+
+    /// <summary>Names the command-line options in a message about the library's extractor options.</summary>
+    private static string OptionNames(string message)
+    {
+        foreach ((string property, string option) in (ReadOnlySpan<(string, string)>)[
+            ("NumReturnSequences", "--return-sequences"), ("NumBeams", "--beams"), ("MaxNewTokens", "--max-new-tokens"),
+            ("MaxInputTokens", "--max-input-tokens"), ("LengthPenalty", "--length-penalty"), ("MaxBatchSize", "--batch-size"),
+            ("IntraOpThreads", "--threads"), ("CudaDeviceId", "--cuda-device"), ("TrieCacheDirectory", "--trie-cache"), ("WorldDirectory", "--world")])
+        {
+            message = message.Replace(property, option, StringComparison.Ordinal);
+        }
+
+        return message;
     }
 }

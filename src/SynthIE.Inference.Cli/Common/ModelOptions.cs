@@ -7,6 +7,18 @@ namespace SynthIE.Inference.Cli.Common;
 /// <summary>The options that load a model and set decoding, shared by <c>extract</c> and <c>eval</c>.</summary>
 internal sealed class ModelOptions
 {
+    /// <summary>The most beams (and returned sequences) accepted.</summary>
+    public const int MaxBeams = 64;
+
+    /// <summary>The most tokens accepted for <c>--max-new-tokens</c> and <c>--max-input-tokens</c>.</summary>
+    public const int MaxTokens = 4096;
+
+    /// <summary>The most texts decoded together.</summary>
+    public const int MaxBatchSize = 1024;
+
+    /// <summary>The most ONNX Runtime threads per processor (<c>--threads</c> may be at most this times the processor count).</summary>
+    public const int ThreadsPerProcessor = 4;
+
     public Option<string?> Model { get; } = CliOptions.Path("--model", "Model folder: optimum's ONNX files, config.json, the tokenizer (spiece.model or tokenizer.json) and synthie.json.", "DIR", "-m");
 
     public Option<string?> World { get; } = CliOptions.Path("--world", "World folder to constrain decoding to, instead of the one synthie.json names (SynthIE's layout or entities/relations files).", "DIR");
@@ -84,6 +96,7 @@ internal sealed class ModelOptions
 
         int? beams = parse.GetValue(Beams);
         int? returned = parse.GetValue(ReturnSequences);
+        Check(parse);
         if (beams is { } b && returned is { } r && r > b)
         {
             throw CliException.Usage($"--return-sequences ({r}) cannot exceed --beams ({b}).");
@@ -91,9 +104,24 @@ internal sealed class ModelOptions
 
         string? world = parse.GetValue(World);
         bool unconstrained = parse.GetValue(Unconstrained);
+
         if (world is not null && !Directory.Exists(world))
         {
-            throw new CliException($"world folder not found: {Path.GetFullPath(world)}");
+            throw new CliException(File.Exists(world) ? $"--world takes a world folder, not a file: {Path.GetFullPath(world)}" : $"world folder not found: {Path.GetFullPath(world)}");
+        }
+
+        if (parse.GetValue(TrieCache) is { } trieCache && File.Exists(trieCache))
+        {
+            throw new CliException($"--trie-cache takes a folder, not a file: {Path.GetFullPath(trieCache)}");
+        }
+
+        if (returned is { } wanted && beams is null)
+        {
+            int defaultBeams = DefaultBeams(model);
+            if (wanted > defaultBeams)
+            {
+                throw CliException.Usage($"--return-sequences ({wanted}) cannot exceed the number of beams, {defaultBeams} for this model (synthie.json's num_beams, else 10): lower --return-sequences or raise --beams.");
+            }
         }
 
         var options = new SynthIEExtractorOptions
@@ -116,7 +144,51 @@ internal sealed class ModelOptions
 
         var clock = Stopwatch.StartNew();
         SynthIEExtractor extractor = LibraryErrors.Translate(() => SynthIEExtractor.Create(model, options));
-        context.Status($"Loaded {extractor.Manifest.Name ?? Path.GetFileName(model)} ({extractor.Linearization.Identifier}, {Formats.Count(extractor.NumBeams, "beam")}, length penalty {extractor.LengthPenalty}, {(extractor.IsConstrained ? $"constrained to {extractor.World}" : "unconstrained")}, {options.Device.ToString().ToLowerInvariant()}) in {Formats.Duration(clock.Elapsed)}.");
+        context.Status($"Loaded {SafeText.Escape(extractor.Manifest.Name ?? Path.GetFileName(model))} ({extractor.Linearization.Identifier}, {Formats.Count(extractor.NumBeams, "beam")}, length penalty {extractor.LengthPenalty}, {(extractor.IsConstrained ? $"constrained to {SafeText.Escape(extractor.World?.ToString())}" : "unconstrained")}, {options.Device.ToString().ToLowerInvariant()}) in {Formats.Duration(clock.Elapsed)}.");
         return extractor;
+    }
+
+    /// <summary>Computes the fingerprint of the loaded model with the options that change results (see <see cref="Extract.RunFingerprint"/>).</summary>
+    /// <param name="parse">The parse result.</param>
+    /// <param name="extractor">The loaded model.</param>
+    /// <returns>The fingerprint.</returns>
+    public string Fingerprint(ParseResult parse, SynthIEExtractor extractor) =>
+        Extract.RunFingerprint.Compute(extractor, parse.GetValue(World) is { } world ? Path.GetFullPath(world) : null, parse.GetValue(Quantized));
+
+    /// <summary>Checks the options that need no file: limits and options that exclude each other.</summary>
+    /// <param name="parse">The parse result.</param>
+    /// <exception cref="CliException">An option is above its limit, or two exclude each other (exit code 2).</exception>
+    public void Check(ParseResult parse)
+    {
+        if (parse.GetValue(World) is not null && parse.GetValue(Unconstrained))
+        {
+            throw CliException.Usage("--world and --unconstrained exclude each other: --world constrains decoding to a world, --unconstrained drops the constraint.");
+        }
+
+        int processors = Environment.ProcessorCount;
+        foreach ((Option<int?> option, int limit) in (ReadOnlySpan<(Option<int?>, int)>)[(Beams, MaxBeams), (ReturnSequences, MaxBeams), (MaxNewTokens, MaxTokens), (MaxInputTokens, MaxTokens)])
+        {
+            if (parse.GetValue(option) is int value && value > limit)
+            {
+                throw CliException.Usage($"{option.Name} ({value}) is above the limit of {Formats.Count(limit)}.");
+            }
+        }
+
+        if (parse.GetValue(BatchSize) is int batch && batch > MaxBatchSize)
+        {
+            throw CliException.Usage($"--batch-size ({batch}) is above the limit of {Formats.Count(MaxBatchSize)}.");
+        }
+
+        int maxThreads = ThreadsPerProcessor * processors;
+        if (parse.GetValue(Threads) is int threads && threads > maxThreads)
+        {
+            throw CliException.Usage($"--threads ({threads}) is above the limit of {Formats.Count(maxThreads)} ({ThreadsPerProcessor} per processor, {Formats.Count(processors, "processor")} here).");
+        }
+    }
+
+    private static int DefaultBeams(string model)
+    {
+        string manifest = Path.Combine(model, SynthIE.Inference.Models.SynthIEManifest.FileName);
+        return File.Exists(manifest) ? LibraryErrors.Translate(() => SynthIE.Inference.Models.SynthIEManifest.Load(manifest)).NumBeams : new SynthIE.Inference.Models.SynthIEManifest().NumBeams;
     }
 }

@@ -83,6 +83,11 @@ internal sealed class EvalCommand
             _ => null,
         };
         GoldDataset gold = GoldReader.Read(goldPath, goldFormat);
+        if (gold.Documents.Count == 0)
+        {
+            throw new CliException($"{goldPath}: the gold file has no documents (no non-blank line); nothing to evaluate against.");
+        }
+
         int limit = parse.GetValue(_limit) ?? int.MaxValue;
         List<GoldDocument> documents = [.. gold.Documents.Take(limit)];
         var options = new EvaluationOptions
@@ -133,7 +138,7 @@ internal sealed class EvalCommand
         }
         else
         {
-            context.Out.Write(FormatText(report, gold, documents.Count, source, kind, parse.GetValue(_top)));
+            context.Out.Write(SafeText.KeepLines(FormatText(report, gold, documents.Count, source, kind, parse.GetValue(_top))));
         }
 
         context.Out.Flush();
@@ -145,7 +150,7 @@ internal sealed class EvalCommand
         OutputFile? file = parse.GetValue(_output) is { } output ? OutputFile.Prepare(output, resume: false, parse.GetValue(_overwrite), null) : null;
         using SynthIEExtractor extractor = _model.Load(parse, context);
         int batchSize = _model.GetBatchSize(parse);
-        using ResultSink? sink = file is null ? null : ResultSink.ToStream(file.Open());
+        using ResultSink? sink = file is null ? null : ResultSink.ToStream(file.Open, _model.Fingerprint(parse, extractor));
         var predictions = new List<DocumentPrediction>(documents.Count);
         var clock = Stopwatch.StartNew();
         bool finished = ProgressRunner.Run(context, style, "eval", "texts", documents.Count, batchSize, counter =>
@@ -168,6 +173,7 @@ internal sealed class EvalCommand
                 counter.Add(batch.Count);
             }
 
+            sink?.Complete();
             return true;
         });
 

@@ -72,6 +72,10 @@ internal static class Predictions
         {
             throw new CliException($"{path}:{line.Number}: not valid JSON ({error.Message})", error);
         }
+        catch (InvalidOperationException error) when (error.Source?.StartsWith("System.Text.Json", StringComparison.Ordinal) == true)
+        {
+            throw new CliException($"{path}:{line.Number}: a field name is not valid Unicode text (it has an unpaired surrogate escape such as \\ud800).", error);
+        }
 
         throw new CliException($"{path}:{line.Number}: cannot tell the predictions' layout: expected \"facts\" (synthie extract's output) or \"raw_output\"/\"prediction\" (linearized text); pass --predictions-format.");
     }

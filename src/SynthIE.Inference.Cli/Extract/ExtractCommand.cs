@@ -22,7 +22,7 @@ internal sealed class ExtractCommand
     private readonly Option<string?> _input = CliOptions.Path("--input", "Read texts from FILE (- for standard input): one text per line, or JSON Lines with \"text\" and optional \"id\".", "FILE", "-i");
     private readonly Option<string> _inputFormat = CliOptions.Choice("--input-format", "How --input is read; auto: JSON Lines for .jsonl/.ndjson/.json[.gz] names, text otherwise", "auto", "auto", "text", "jsonl");
     private readonly Option<string?> _output = CliOptions.Path("--output", "Write the JSON lines to FILE instead of standard output.", "FILE", "-o");
-    private readonly Option<bool> _resume = CliOptions.Flag("--resume", "Continue an interrupted --output file: check its ids against the input, drop a partial last line, extract the rest.");
+    private readonly Option<bool> _resume = CliOptions.Flag("--resume", "Continue an interrupted --output file: check its lines (id, text, fingerprint of the model and options) against this run, drop a partial last line, extract the rest.");
     private readonly Option<bool> _overwrite = CliOptions.Flag("--overwrite", "Replace an existing --output file.");
     private readonly Option<bool> _noProgress = CliOptions.Flag("--no-progress", "No live progress bar: plain progress lines on standard error.");
     private readonly Option<bool> _quiet = CliOptions.Flag("--quiet", "Nothing on standard error but errors.", "-q");
@@ -74,53 +74,100 @@ internal sealed class ExtractCommand
             throw CliException.Usage("--resume and --overwrite exclude each other.");
         }
 
+        _model.Check(parse);
         context.Quiet = parse.GetValue(_quiet);
         ProgressStyle style = context.Quiet ? ProgressStyle.Off : parse.GetValue(_noProgress) ? ProgressStyle.Plain : ProgressStyle.Auto;
 
-        InputSource source = texts.Length > 0 ? InputSource.FromArguments(texts) : InputSource.FromFile(input!, parse.GetValue(_inputFormat)!, context.In);
-        List<(DocumentId Id, string Location)> inputs = source.Scan();
-        if (source.BlankLineCount > 0)
-        {
-            context.Status($"Skipped {Formats.Count(source.BlankLineCount, "blank line")} in {source.Name}.");
-        }
-
+        InputSource source = texts.Length > 0 ? InputSource.FromArguments(texts) : InputSource.FromFile(input!, parse.GetValue(_inputFormat)!, context.OpenStandardInput);
         OutputFile? file = output is null ? null : OutputFile.Prepare(output, resume, overwrite, source.FilePath);
-        int done = 0;
-        if (file is not null && resume)
-        {
-            file.VerifyResume(inputs, source.Name);
-            done = file.ExistingIds.Count;
-            string partial = file.PartialBytes > 0 ? $"; dropping its incomplete last line ({Formats.Count(file.PartialBytes, "byte")})" : string.Empty;
-            context.Status($"Resuming {file.Path}: {Formats.Count(done)} of {Formats.Count(inputs.Count, "text")} already done{partial}.");
-        }
-
-        int remaining = inputs.Count - done;
-        if (remaining == 0)
-        {
-            if (file is not null)
-            {
-                file.Open().Dispose();
-            }
-
-            context.Status(inputs.Count == 0 ? $"No texts in {source.Name}." : $"Nothing to do: all {Formats.Count(inputs.Count, "text")} are in {file?.Path}.");
-            return ExitCodes.Success;
-        }
-
+        FinishedResults finished = file?.Finished ?? FinishedResults.None(string.Empty);
         if (file is null && context.OutIsTerminal && style == ProgressStyle.Auto)
         {
             style = ProgressStyle.Plain; // a live bar would be torn by the result lines on the same terminal
         }
 
-        using SynthIEExtractor extractor = _model.Load(parse, context);
         int batchSize = _model.GetBatchSize(parse);
-        using ResultSink sink = file is null ? ResultSink.ToWriter(context.Out) : ResultSink.ToStream(file.Open());
+        using var queue = new InputQueue(source, 2 * batchSize);
+        try
+        {
+            queue.Prefetch(context.Cancellation); // a malformed line among the first fails before the model is loaded
+        }
+        catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
+        {
+            return Interrupted(context, source, file, finished.Count);
+        }
+
+        if (queue.EndedEmpty)
+        {
+            // No texts: nothing to load the model for (the options were checked above).
+            finished.VerifyInputCovers(0, source.Name);
+            file?.Open().Dispose();
+            string blank = source.BlankLineCount > 0 ? $" ({Formats.Count(source.BlankLineCount, "blank line")} skipped)" : string.Empty;
+            context.Status($"No texts in {source.Name}{blank}.");
+            return ExitCodes.Success;
+        }
+
+        using SynthIEExtractor extractor = _model.Load(parse, context);
+        string fingerprint = _model.Fingerprint(parse, extractor);
+        finished.VerifyFingerprint(fingerprint);
+
+        // The lines already written must be the results of the first inputs: read once, each input is checked against its line.
+        int done = 0;
+        try
+        {
+            while (done < finished.Count)
+            {
+                InputDocument? document = queue.Take(context.Cancellation);
+                if (document is null)
+                {
+                    finished.VerifyInputCovers(done, source.Name);
+                }
+
+                finished.Verify(done, document!);
+                done++;
+            }
+        }
+        catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
+        {
+            return Interrupted(context, source, file, finished.Count);
+        }
+
+        if (resume && file is not null && (done > 0 || finished.PartialBytes > 0))
+        {
+            string partial = finished.PartialBytes > 0 ? $"; dropping its incomplete last line ({Formats.Count(finished.PartialBytes, "byte")})" : string.Empty;
+            context.Status($"Resuming {file.Path}: {Formats.Count(done, "text")} already done{partial}.");
+        }
+
+        using ResultSink sink = file is null ? ResultSink.ToWriter(context.Out, fingerprint) : ResultSink.ToStream(file.Open, fingerprint);
         var totals = new ExtractionTotals();
         var clock = Stopwatch.StartNew();
-        bool finished = ProgressRunner.Run(context, style, "extract", "texts", remaining, batchSize, counter =>
+        long? remaining = source.KnownCount - done;
+        bool completed = ProgressRunner.Run(context, style, "extract", "texts", remaining, batchSize, counter =>
         {
             var batch = new List<InputDocument>(batchSize);
-            foreach (InputDocument document in source.Read().Skip(done))
+            while (true)
             {
+                InputDocument? document;
+                try
+                {
+                    document = queue.Take(context.Cancellation);
+                }
+                catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
+                {
+                    return false;
+                }
+                catch (CliException) when (batch.Count > 0)
+                {
+                    // The input failed here (a truncated .gz, a malformed line): keep the results of the texts read before it.
+                    RunBatch(extractor, batch, sink, totals, counter, context.Cancellation);
+                    throw;
+                }
+
+                if (document is null)
+                {
+                    break;
+                }
+
                 batch.Add(document);
                 if (batch.Count == batchSize && !RunBatch(extractor, batch, sink, totals, counter, context.Cancellation))
                 {
@@ -131,17 +178,36 @@ internal sealed class ExtractCommand
             return RunBatch(extractor, batch, sink, totals, counter, context.Cancellation);
         });
 
-        string target = file?.Path ?? "standard output";
-        if (!finished)
+        if (source.BlankLineCount > 0)
         {
-            string advice = file is null ? string.Empty : "; run the same command with --resume to continue";
-            context.Error.WriteLine($"synthie extract: interrupted: {Formats.Count(done + sink.LinesWritten)} of {Formats.Count(inputs.Count, "text")} written to {target}{advice}.");
-            return ExitCodes.Interrupted;
+            context.Status($"Skipped {Formats.Count(source.BlankLineCount, "blank line")} in {source.Name}.");
+        }
+
+        string target = file?.Path ?? "standard output";
+        if (!completed)
+        {
+            return Interrupted(context, source, file, done + sink.LinesWritten);
+        }
+
+        sink.Complete();
+        if (sink.LinesWritten == 0)
+        {
+            context.Status(done == 0 ? $"No texts in {source.Name}." : $"Nothing to do: all {Formats.Count(done, "text")} are in {file?.Path}.");
+            return ExitCodes.Success;
         }
 
         double rate = sink.LinesWritten / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
         context.Status($"Extracted {Formats.Count(sink.LinesWritten, "text")} in {Formats.Duration(clock.Elapsed)} ({Formats.Rate(rate)} texts/s): {Formats.Count(totals.Facts, "fact")}, {Formats.Count(totals.Unclean, "output")} not parsed cleanly, {Formats.Count(totals.Truncated, "input")} truncated; written to {target}.");
         return ExitCodes.Success;
+    }
+
+    /// <summary>Reports a stop request: how many texts the output holds, and how to continue.</summary>
+    private static int Interrupted(CliContext context, InputSource source, OutputFile? file, int written)
+    {
+        string advice = file is null ? string.Empty : "; run the same command with --resume to continue";
+        string of = source.KnownCount is int count ? $" of {Formats.Count(count, "text")}" : written == 1 ? " text" : " texts";
+        context.Error.WriteLine($"synthie extract: interrupted: {Formats.Count(written)}{of} written to {file?.Path ?? "standard output"}{advice}.");
+        return ExitCodes.Interrupted;
     }
 
     /// <summary>

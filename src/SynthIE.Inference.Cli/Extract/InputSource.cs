@@ -7,17 +7,18 @@ namespace SynthIE.Inference.Cli.Extract;
 
 /// <summary>
 /// The texts of an <c>extract</c> run: the command's arguments, or a file (<c>-</c> for standard input) with one text
-/// per line or one JSON object per line. Files are read lazily and can be read again (standard input is kept in memory).
-/// Malformed lines fail with <see cref="CliException"/> naming the file and line.
+/// per line or one JSON object per line. The input is read once, front to back, as it is consumed (so standard input,
+/// pipes and FIFOs work, and nothing is held in memory but the ids seen). Malformed lines, repeated ids, bytes that are
+/// not UTF-8, overlong lines and truncated <c>.gz</c> files fail with <see cref="CliException"/> naming the input and line.
 /// </summary>
 internal sealed class InputSource
 {
     private readonly IReadOnlyList<string>? _arguments;
     private readonly string? _path;
-    private List<string>? _standardInput;
-    private readonly TextReader? _stdin;
+    private readonly Func<Stream>? _stdin;
+    private bool _read;
 
-    private InputSource(string name, InputFormat format, IReadOnlyList<string>? arguments, string? path, TextReader? stdin)
+    private InputSource(string name, InputFormat format, IReadOnlyList<string>? arguments, string? path, Func<Stream>? stdin)
     {
         Name = name;
         Format = format;
@@ -46,10 +47,10 @@ internal sealed class InputSource
     /// <c>text</c>, <c>jsonl</c>, or <c>auto</c>: JSON Lines for names ending with <c>.jsonl</c>, <c>.ndjson</c> or
     /// <c>.json</c> (optionally followed by <c>.gz</c>), text otherwise (standard input: text).
     /// </param>
-    /// <param name="stdin">Standard input.</param>
+    /// <param name="stdin">Opens standard input.</param>
     /// <returns>The source.</returns>
     /// <exception cref="CliException">The file does not exist.</exception>
-    public static InputSource FromFile(string path, string format, TextReader stdin)
+    public static InputSource FromFile(string path, string format, Func<Stream> stdin)
     {
         if (path == "-")
         {
@@ -71,10 +72,37 @@ internal sealed class InputSource
         return new InputSource(full, resolved, null, full, null);
     }
 
-    /// <summary>Reads every document, in order.</summary>
+    /// <summary>Gets the number of texts, when known before reading (arguments), else <see langword="null"/>.</summary>
+    public int? KnownCount => _arguments?.Count;
+
+    /// <summary>Gets the number of blank lines skipped so far.</summary>
+    public int BlankLineCount { get; private set; }
+
+    /// <summary>Reads every document, in order, once; repeated ids are an error.</summary>
     /// <returns>The documents.</returns>
-    /// <exception cref="CliException">A line is malformed, or the file cannot be read.</exception>
+    /// <exception cref="CliException">A line is malformed or repeats an id, or the input cannot be read to its end.</exception>
+    /// <exception cref="InvalidOperationException">The input was read already.</exception>
     public IEnumerable<InputDocument> Read()
+    {
+        if (_read)
+        {
+            throw new InvalidOperationException("The input can be read only once.");
+        }
+
+        _read = true;
+        var firstLocation = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (InputDocument document in ReadDocuments())
+        {
+            if (!firstLocation.TryAdd(document.Id.Value, document.Location))
+            {
+                throw new CliException($"{document.Location}: id {SafeText.Escape(document.Id.ToString())} repeats the id of {firstLocation[document.Id.Value]} (ids must be unique).");
+            }
+
+            yield return document;
+        }
+    }
+
+    private IEnumerable<InputDocument> ReadDocuments()
     {
         if (_arguments is not null)
         {
@@ -86,14 +114,13 @@ internal sealed class InputSource
             yield break;
         }
 
-        int lineIndex = -1;
-        int blank = 0;
-        foreach (string line in Lines())
+        using InputLineReader reader = Open();
+        while (reader.ReadLine() is { } line)
         {
-            lineIndex++;
+            int lineIndex = reader.LineNumber - 1;
             if (string.IsNullOrWhiteSpace(line))
             {
-                blank++;
+                BlankLineCount++;
                 continue;
             }
 
@@ -102,31 +129,6 @@ internal sealed class InputSource
                 ? new InputDocument(DocumentId.FromIndex(lineIndex), line, location)
                 : ParseJsonLine(line, lineIndex, location);
         }
-
-        BlankLineCount = blank;
-    }
-
-    /// <summary>Gets the number of blank lines skipped by the last complete <see cref="Read"/>.</summary>
-    public int BlankLineCount { get; private set; }
-
-    /// <summary>Reads every document once to check it and collect the ids and locations (repeated ids are an error).</summary>
-    /// <returns>The documents' ids and locations in input order (texts dropped).</returns>
-    /// <exception cref="CliException">A line is malformed, or an id repeats.</exception>
-    public List<(DocumentId Id, string Location)> Scan()
-    {
-        var ids = new List<(DocumentId Id, string Location)>();
-        var firstLocation = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (InputDocument document in Read())
-        {
-            if (!firstLocation.TryAdd(document.Id.Value, document.Location))
-            {
-                throw new CliException($"{document.Location}: id {document.Id} repeats the id of {firstLocation[document.Id.Value]} (ids must be unique).");
-            }
-
-            ids.Add((document.Id, document.Location));
-        }
-
-        return ids;
     }
 
     private static bool IsJsonLinesName(string path)
@@ -138,6 +140,19 @@ internal sealed class InputSource
     }
 
     private static InputDocument ParseJsonLine(string line, int lineIndex, string location)
+    {
+        try
+        {
+            return ParseJsonObject(line, lineIndex, location);
+        }
+        catch (InvalidOperationException error) when (error.Source?.StartsWith("System.Text.Json", StringComparison.Ordinal) == true)
+        {
+            // System.Text.Json cannot decode a field name with an unpaired surrogate escape (\ud800).
+            throw new CliException($"{location}: a field name is not valid Unicode text (it has an unpaired surrogate escape such as \\ud800).", error);
+        }
+    }
+
+    private static InputDocument ParseJsonObject(string line, int lineIndex, string location)
     {
         JsonDocument document;
         try
@@ -172,6 +187,11 @@ internal sealed class InputSource
             {
                 if (root.TryGetProperty(field, out JsonElement value) && value.ValueKind != JsonValueKind.Null)
                 {
+                    if (!ValidString(value))
+                    {
+                        throw new CliException($"{location}: field \"{field}\" is not valid Unicode text (it has an unpaired surrogate escape such as \\ud800).");
+                    }
+
                     if (!DocumentId.TryRead(value, out id))
                     {
                         throw new CliException($"{location}: field \"{field}\" must be a non-empty string or a number.");
@@ -181,68 +201,50 @@ internal sealed class InputSource
                 }
             }
 
+            if (!ValidString(text))
+            {
+                throw new CliException($"{location}: field \"text\" is not valid Unicode text (it has an unpaired surrogate escape such as \\ud800).");
+            }
+
             return new InputDocument(id, text.GetString()!, location);
         }
     }
 
-    private IEnumerable<string> Lines()
+    /// <summary>Returns whether a JSON value is not a string, or a string .NET can decode (no unpaired surrogate escape).</summary>
+    private static bool ValidString(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return true;
+        }
+
+        try
+        {
+            _ = value.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private InputLineReader Open()
     {
         if (_stdin is not null)
         {
-            if (_standardInput is null)
-            {
-                _standardInput = [];
-                while (_stdin.ReadLine() is { } line)
-                {
-                    _standardInput.Add(line);
-                }
-            }
-
-            foreach (string line in _standardInput)
-            {
-                yield return line;
-            }
-
-            yield break;
+            return new InputLineReader(_stdin(), Name);
         }
 
-        StreamReader reader;
         try
         {
-            Stream file = File.OpenRead(_path!);
-            Stream content = _path!.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
-            reader = new StreamReader(content, detectEncodingFromByteOrderMarks: true);
+            Stream file = new FileStream(_path!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
+            Stream content = _path!.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new CheckedGzipStream(new BufferedStream(file, 1 << 16)) : file;
+            return new InputLineReader(content, Name);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             throw new CliException($"{_path}: cannot be read ({error.Message})", error);
-        }
-
-        using (reader)
-        {
-            while (true)
-            {
-                string? line;
-                try
-                {
-                    line = reader.ReadLine();
-                }
-                catch (InvalidDataException error)
-                {
-                    throw new CliException($"{_path}: not valid gzip data ({error.Message})", error);
-                }
-                catch (IOException error)
-                {
-                    throw new CliException($"{_path}: cannot be read ({error.Message})", error);
-                }
-
-                if (line is null)
-                {
-                    yield break;
-                }
-
-                yield return line;
-            }
         }
     }
 }

@@ -9,7 +9,7 @@ namespace SynthIE.Inference.Cli.Extract;
 /// The tool's JSON Lines schema for extraction results (documented in the tool's README.md, "Output schema"): one
 /// object per input text with <c>id</c>, <c>text</c>, <c>facts</c>, <c>score</c>, <c>raw_output</c>,
 /// <c>reached_end_token</c>, <c>parsed_cleanly</c>, <c>input_tokens</c>, <c>input_truncated</c>, <c>alternatives</c>
-/// and <c>diagnostics</c>. Names are snake_case; a line is UTF-8 without a byte order mark, non-ASCII text unescaped.
+/// <c>diagnostics</c> and <c>fingerprint</c> (schema version 2). Names are snake_case; a line is UTF-8 without a byte order mark, non-ASCII text unescaped.
 /// </summary>
 internal static class ResultLines
 {
@@ -22,8 +22,9 @@ internal static class ResultLines
     /// <summary>Serializes one result as a line (without the newline).</summary>
     /// <param name="id">The document's id.</param>
     /// <param name="result">The result.</param>
+    /// <param name="fingerprint">The run's <see cref="RunFingerprint"/>.</param>
     /// <param name="buffer">Receives the UTF-8 bytes (cleared first).</param>
-    public static void Write(DocumentId id, ExtractionResult result, ArrayBufferWriter<byte> buffer)
+    public static void Write(DocumentId id, ExtractionResult result, string fingerprint, ArrayBufferWriter<byte> buffer)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(buffer);
@@ -55,6 +56,7 @@ internal static class ResultLines
 
         writer.WriteEndArray();
         WriteDiagnostics(writer, result.Diagnostics);
+        writer.WriteString("fingerprint", fingerprint);
         writer.WriteEndObject();
     }
 

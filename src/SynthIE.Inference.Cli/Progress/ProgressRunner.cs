@@ -15,18 +15,18 @@ internal static class ProgressRunner
     /// <param name="style">The requested style.</param>
     /// <param name="description">What is being done (e.g. <c>extract</c>).</param>
     /// <param name="unit">The plural unit (e.g. <c>texts</c>).</param>
-    /// <param name="total">How many items the work has.</param>
+    /// <param name="total">How many items the work has, or <see langword="null"/> when not known in advance (a stream).</param>
     /// <param name="liveThreshold">The bar is drawn only for more items than this.</param>
     /// <param name="work">The work; it reports finished items to the counter.</param>
     /// <returns>The work's result.</returns>
-    public static T Run<T>(CliContext context, ProgressStyle style, string description, string unit, long total, long liveThreshold, Func<IProgressCounter, T> work)
+    public static T Run<T>(CliContext context, ProgressStyle style, string description, string unit, long? total, long liveThreshold, Func<IProgressCounter, T> work)
     {
         if (style == ProgressStyle.Off)
         {
             return work(NoProgress.Instance);
         }
 
-        if (style == ProgressStyle.Auto && context.ErrorIsTerminal && total > liveThreshold)
+        if (style == ProgressStyle.Auto && context.ErrorIsTerminal && (total is null || total > liveThreshold))
         {
             IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Error) });
             return console.Progress()
@@ -41,7 +41,8 @@ internal static class ProgressRunner
                     new SpinnerColumn())
                 .Start(progress =>
                 {
-                    ProgressTask task = progress.AddTask(description, autoStart: true, maxValue: Math.Max(total, 1));
+                    ProgressTask task = progress.AddTask(description, autoStart: true, maxValue: Math.Max(total ?? long.MaxValue, 1));
+                    task.IsIndeterminate = total is null;
                     return work(new SpectreCounter(task));
                 });
         }

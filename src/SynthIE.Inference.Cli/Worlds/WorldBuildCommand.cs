@@ -116,12 +116,12 @@ internal sealed class WorldBuildCommand
     }
 
     private static string Skipped(WorldCatalogReport report) =>
-        report.TotalSkipped == 0 ? "nothing skipped" : $"skipped while loading: {report}";
+        report.TotalSkipped == 0 ? "nothing skipped" : $"skipped while loading: {SafeText.Escape(report.ToString(), SafeText.MessageLimit)}";
 
     private static void WriteTrie(TextWriter o, string title, TrieSummary trie)
     {
         string how = trie.LoadedFromCache ? "cache file was current" : trie.RebuildReason is { } reason ? $"built ({reason})" : "built";
-        string skipped = trie.SkippedExamples.Count > 0 ? $" (e.g. {string.Join(", ", trie.SkippedExamples.Take(3).Select(name => $"\"{name}\""))})" : string.Empty;
+        string skipped = trie.SkippedExamples.Count > 0 ? $" (e.g. {string.Join(", ", trie.SkippedExamples.Take(3).Select(name => $"\"{SafeText.Escape(name)}\""))})" : string.Empty;
         o.WriteLine($"{title}: {Formats.Count(trie.Names, "name")}, {Formats.Count(trie.SkippedNames)} skipped{skipped}, {Formats.Count(trie.Nodes, "node")}; {how}: {trie.CacheFile}");
     }
 

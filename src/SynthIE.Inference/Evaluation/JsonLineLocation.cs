@@ -74,7 +74,7 @@ internal readonly record struct JsonLineLocation(string FilePath, int LineNumber
             throw Error($"field {Path(where, name)} must be a string, not {Describe(value)}.");
         }
 
-        return value.GetString()!;
+        return Text(value, Path(where, name));
     }
 
     /// <summary>Gets a document id: a JSON string (its value) or number (its text as written).</summary>
@@ -86,7 +86,7 @@ internal readonly record struct JsonLineLocation(string FilePath, int LineNumber
         JsonElement value = Required(owner, name, string.Empty);
         string id = value.ValueKind switch
         {
-            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.String => Text(value, $"\"{name}\""),
             JsonValueKind.Number => value.GetRawText(),
             _ => throw Error($"field \"{name}\" must be a string or a number, not {Describe(value)}."),
         };
@@ -116,6 +116,22 @@ internal readonly record struct JsonLineLocation(string FilePath, int LineNumber
         }
 
         return name;
+    }
+
+    /// <summary>Gets a JSON string's value, failing on one .NET cannot represent (an unpaired surrogate escape such as <c>\ud800</c>).</summary>
+    /// <param name="value">A JSON string.</param>
+    /// <param name="field">The field's name in messages, quoted (e.g. <c>"text"</c>).</param>
+    /// <returns>The string.</returns>
+    public string Text(JsonElement value, string field)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException error)
+        {
+            throw Error($"field {field} is not valid Unicode text (it has an unpaired surrogate escape such as \\ud800).", error);
+        }
     }
 
     private static string Path(string where, string name) => where.Length == 0 ? $"\"{name}\"" : $"{where}.{name}";

@@ -49,7 +49,15 @@ internal static class JsonLinesFile
 
                 using (document)
                 {
-                    readLine(location, document.RootElement);
+                    try
+                    {
+                        readLine(location, document.RootElement);
+                    }
+                    catch (InvalidOperationException error) when (error.Source?.StartsWith("System.Text.Json", StringComparison.Ordinal) == true)
+                    {
+                        // System.Text.Json cannot decode a string or field name with an unpaired surrogate escape (\ud800).
+                        throw location.Error("a string or field name is not valid Unicode text (it has an unpaired surrogate escape such as \\ud800).", error);
+                    }
                 }
             }
         }

@@ -31,8 +31,8 @@ internal sealed class RawOutputPredictionLineReader : IPredictionLineReader
         {
             text = prediction.ValueKind switch
             {
-                JsonValueKind.String => prediction.GetString()!,
-                JsonValueKind.Array when prediction.GetArrayLength() > 0 && prediction[0].ValueKind == JsonValueKind.String => prediction[0].GetString()!,
+                JsonValueKind.String => location.Text(prediction, "\"prediction\""),
+                JsonValueKind.Array when prediction.GetArrayLength() > 0 && prediction[0].ValueKind == JsonValueKind.String => location.Text(prediction[0], "\"prediction\"[0]"),
                 _ => throw location.Error("field \"prediction\" must be a string or a non-empty list of strings."),
             };
         }

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace SynthIE.Inference.Tests.Cli;
+
+/// <summary>
+/// The built tool as a process on inputs that can be read only once (standard input as a path, a FIFO), stopped by
+/// SIGTERM while it waits for input, and writing to a pipe its reader closes. Every wait is bounded.
+/// </summary>
+public sealed class StreamProcessTests : IClassFixture<CliModelFixture>
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
+    private readonly CliModelFixture _fixture;
+
+    public StreamProcessTests(CliModelFixture fixture) => _fixture = fixture;
+
+    [Fact]
+    public async Task Dev_stdin_is_read_once_and_every_text_is_extracted()
+    {
+        using Process process = Start("extract", "-m", _fixture.ModelDirectory, "--max-new-tokens", "8", "--beams", "1", "--no-progress", "-i", "/dev/stdin");
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync("Paris is in France.\nRome is in Italy.\nBerlin is in Germany.\n");
+        process.StandardInput.Close();
+
+        await WaitAsync(process);
+        string errors = await stderr;
+        Assert.True(process.ExitCode == 0, errors);
+        string[] lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["Paris is in France.", "Rome is in Italy.", "Berlin is in Germany."], lines.Select(line => JsonDocument.Parse(line).RootElement.GetProperty("text").GetString()));
+        Assert.Contains("Extracted 3 texts", errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_fifo_is_read_once_and_sigterm_stops_a_run_waiting_for_input_keeping_finished_lines()
+    {
+        string fifo = _fixture.PathOf("input.fifo");
+        using (Process mkfifo = Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        string output = _fixture.PathOf("out.jsonl");
+        using Process process = Start("extract", "-m", _fixture.ModelDirectory, "--max-new-tokens", "8", "--beams", "1", "--batch-size", "1", "--no-progress", "-i", fifo, "-o", output);
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+
+        try
+        {
+            await WriteTwoTextsThenTerminateAsync(process, fifo, output);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true); // the bound ran out: leave no process behind
+            }
+        }
+
+        string errors = await stderr;
+        Assert.True(process.ExitCode == 130, $"exit code {process.ExitCode}: {errors}");
+        Assert.Contains("interrupted: 2 texts written", errors, StringComparison.Ordinal);
+        Assert.Equal(["Paris is in France.", "Rome is in Italy."], File.ReadAllLines(output).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("text").GetString()));
+    }
+
+    /// <summary>Writes two texts into the FIFO and keeps it open, so the tool waits for more when SIGTERM comes.</summary>
+    private static async Task WriteTwoTextsThenTerminateAsync(Process process, string fifo, string output)
+    {
+        using var cancel = new CancellationTokenSource(Bound);
+        await using var writer = new StreamWriter(await Task.Run(() => new FileStream(fifo, FileMode.Open, FileAccess.Write), cancel.Token).WaitAsync(cancel.Token));
+        await writer.WriteAsync("Paris is in France.\nRome is in Italy.\n");
+        await writer.FlushAsync(cancel.Token);
+        while (!process.HasExited && (!File.Exists(output) || File.ReadAllLines(output).Length < 2))
+        {
+            await Task.Delay(20, cancel.Token);
+        }
+
+        using (Process kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(cancel.Token);
+        }
+
+        await WaitAsync(process);
+    }
+
+    [Fact]
+    public async Task A_closed_stdout_pipe_ends_the_run_with_exit_141_and_one_line()
+    {
+        string[] texts = [.. Enumerable.Range(0, 40).Select(i => $"Text {i}: Paris is the capital of France.")];
+        using Process process = Start(["extract", "-m", _fixture.ModelDirectory, "--max-new-tokens", "8", "--beams", "1", "--batch-size", "1", "-q", .. texts]);
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(Bound);
+        string? first = await process.StandardOutput.ReadLineAsync(cancel.Token);
+        Assert.NotNull(first);
+        process.StandardOutput.Close(); // as `| head -1` does
+
+        await WaitAsync(process);
+        string errors = await stderr;
+        Assert.Equal(141, process.ExitCode);
+        Assert.StartsWith("synthie extract: error: standard output was closed by its reader after", errors, StringComparison.Ordinal);
+        Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", errors, StringComparison.Ordinal);
+    }
+
+    private static async Task WaitAsync(Process process)
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"the tool did not exit within {Bound.TotalSeconds} s");
+        }
+    }
+
+    private static Process Start(params string[] args)
+    {
+        string tool = Path.Combine(AppContext.BaseDirectory, "SynthIE.Inference.Cli.dll");
+        Assert.True(File.Exists(tool), $"the built tool is missing: {tool}");
+        string dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+        var start = new ProcessStartInfo(dotnet)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(tool);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(start)!;
+    }
+}
