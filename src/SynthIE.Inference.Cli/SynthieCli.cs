@@ -6,6 +6,7 @@ using SynthIE.Inference.Cli.Common;
 using SynthIE.Inference.Cli.Eval;
 using SynthIE.Inference.Cli.Extract;
 using SynthIE.Inference.Cli.Models;
+using SynthIE.Inference.Cli.Shards;
 using SynthIE.Inference.Cli.Worlds;
 
 namespace SynthIE.Inference.Cli;
@@ -107,6 +108,7 @@ internal static class SynthieCli
         root.Options.Add(new HelpOption());
         root.Options.Add(version);
         root.Subcommands.Add(new ExtractCommand().Build(context));
+        root.Subcommands.Add(new MergeCommand().Build(context));
         root.Subcommands.Add(new EvalCommand().Build(context));
 
         var world = new Command("world", "Worlds: the entity and relation names decoding is constrained to.");

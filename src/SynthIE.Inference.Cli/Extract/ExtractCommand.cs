@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using SynthIE.Inference.Cli.Common;
 using SynthIE.Inference.Cli.Progress;
+using SynthIE.Inference.Cli.Shards;
 
 namespace SynthIE.Inference.Cli.Extract;
 
@@ -24,6 +25,8 @@ internal sealed class ExtractCommand
     private readonly Option<string?> _output = CliOptions.Path("--output", "Write the JSON lines to FILE instead of standard output.", "FILE", "-o");
     private readonly Option<bool> _resume = CliOptions.Flag("--resume", "Continue an interrupted --output file: check its lines (id, text, fingerprint of the model and options) against this run, drop a partial last line, extract the rest.");
     private readonly Option<bool> _overwrite = CliOptions.Flag("--overwrite", "Replace an existing --output file.");
+    private readonly Option<string?> _shard = CliOptions.Path("--shard", "Extract one shard of --input: I/N (document k goes to shard k mod N, from 0), or auto (Slurm array, Kubernetes Indexed Job or AWS Batch index); --output is then a template with {shard}, and an existing shard file is continued.", "I/N|auto");
+    private readonly Option<int?> _shardCount = CliOptions.Int("--shard-count", "The number of shards, for --shard auto under Kubernetes or AWS Batch (their index variables do not say it).", 1, "N");
     private readonly Option<bool> _noProgress = CliOptions.Flag("--no-progress", "No live progress bar: plain progress lines on standard error.");
     private readonly Option<bool> _quiet = CliOptions.Flag("--quiet", "Nothing on standard error but errors.", "-q");
 
@@ -34,7 +37,7 @@ internal sealed class ExtractCommand
     {
         var command = new Command("extract", "Extract Wikidata facts from texts; writes one JSON line per text (README.md, \"Output schema\").");
         command.Arguments.Add(_texts);
-        foreach (Option option in (Option[])[_input, _inputFormat, _output, _resume, _overwrite])
+        foreach (Option option in (Option[])[_input, _inputFormat, _output, _resume, _overwrite, _shard, _shardCount])
         {
             command.Options.Add(option);
         }
@@ -75,11 +78,18 @@ internal sealed class ExtractCommand
         }
 
         _model.Check(parse);
+        ShardSpec? shard = ReadShard(parse, texts.Length > 0, ref output, ref resume, overwrite);
         context.Quiet = parse.GetValue(_quiet);
         ProgressStyle style = context.Quiet ? ProgressStyle.Off : parse.GetValue(_noProgress) ? ProgressStyle.Plain : ProgressStyle.Auto;
 
         InputSource source = texts.Length > 0 ? InputSource.FromArguments(texts) : InputSource.FromFile(input!, parse.GetValue(_inputFormat)!, context.OpenStandardInput);
         OutputFile? file = output is null ? null : OutputFile.Prepare(output, resume, overwrite, source.FilePath);
+        using ShardLock? shardLock = shard is { } owned && file is not null ? ShardLock.Acquire(file.Path, owned) : null;
+        if (shard is { } announced)
+        {
+            context.Status($"Shard {announced} ({(announced.Source.Length > 0 ? announced.Source : "--shard")}): {file?.Path}.");
+        }
+
         FinishedResults finished = file?.Finished ?? FinishedResults.None(string.Empty);
         if (file is null && context.OutIsTerminal && style == ProgressStyle.Auto)
         {
@@ -111,13 +121,14 @@ internal sealed class ExtractCommand
         string fingerprint = _model.Fingerprint(parse, extractor);
         finished.VerifyFingerprint(fingerprint);
 
+        long position = 0; // documents read from the input, this shard's or not
         // The lines already written must be the results of the first inputs: read once, each input is checked against its line.
         int done = 0;
         try
         {
             while (done < finished.Count)
             {
-                InputDocument? document = queue.Take(context.Cancellation);
+                InputDocument? document = TakeOwned(queue, shard, ref position, context.Cancellation);
                 if (document is null)
                 {
                     finished.VerifyInputCovers(done, source.Name);
@@ -150,7 +161,7 @@ internal sealed class ExtractCommand
                 InputDocument? document;
                 try
                 {
-                    document = queue.Take(context.Cancellation);
+                    document = TakeOwned(queue, shard, ref position, context.Cancellation);
                 }
                 catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
                 {
@@ -199,6 +210,49 @@ internal sealed class ExtractCommand
         double rate = sink.LinesWritten / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
         context.Status($"Extracted {Formats.Count(sink.LinesWritten, "text")} in {Formats.Duration(clock.Elapsed)} ({Formats.Rate(rate)} texts/s): {Formats.Count(totals.Facts, "fact")}, {Formats.Count(totals.Unclean, "output")} not parsed cleanly, {Formats.Count(totals.Truncated, "input")} truncated; written to {target}.");
         return ExitCodes.Success;
+    }
+
+    /// <summary>Takes the next input document of the shard (every document without one), skipping the others' documents.</summary>
+    private static InputDocument? TakeOwned(InputQueue queue, ShardSpec? shard, ref long position, CancellationToken stop)
+    {
+        while (queue.Take(stop) is { } document)
+        {
+            if (shard is not { } owner || owner.Owns(position++))
+            {
+                return document;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Reads <c>--shard</c>: the shard's output path comes from the <c>--output</c> template, and an existing shard file
+    /// is continued (as with <c>--resume</c>) unless <c>--overwrite</c> is given, so a retried task picks up its own shard.
+    /// </summary>
+    private ShardSpec? ReadShard(ParseResult parse, bool textsAsArguments, ref string? output, ref bool resume, bool overwrite)
+    {
+        string? value = parse.GetValue(_shard);
+        int? count = parse.GetValue(_shardCount);
+        if (value is null)
+        {
+            return count is null ? null : throw CliException.Usage("--shard-count goes with --shard auto (or --shard I/N).");
+        }
+
+        if (textsAsArguments)
+        {
+            throw CliException.Usage("--shard splits an --input file; texts given as arguments are not split.");
+        }
+
+        if (output is null)
+        {
+            throw CliException.Usage("--shard needs --output with a {shard} placeholder, e.g. --output out/facts-{shard:05}.jsonl: each shard writes its own file.");
+        }
+
+        ShardSpec shard = ShardSpec.Parse(value, count, Environment.GetEnvironmentVariable);
+        output = shard.FormatPath(output);
+        resume |= !overwrite;
+        return shard;
     }
 
     /// <summary>Reports a stop request: how many texts the output holds, and how to continue.</summary>

@@ -1,8 +1,4 @@
-using System.Buffers;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using SynthIE.Inference.Cli.Common;
 
 namespace SynthIE.Inference.Cli.Extract;
@@ -15,6 +11,8 @@ namespace SynthIE.Inference.Cli.Extract;
 /// </summary>
 internal sealed class FinishedResults
 {
+    private const string ResumeAdvice = "this file cannot be resumed (use --overwrite to start again).";
+
     private readonly List<FinishedLine> _lines;
     private readonly List<string> _fingerprints;
 
@@ -52,41 +50,13 @@ internal sealed class FinishedResults
     {
         var lines = new List<FinishedLine>();
         var fingerprints = new List<string>();
-        var line = new ArrayBufferWriter<byte>(4096);
-        long offset = 0;
-        long complete = 0;
-        byte[] chunk = new byte[1 << 16];
-        try
+        using CompleteLineReader reader = CompleteLineReader.Open(path);
+        while (reader.Next() is { } line)
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            int read;
-            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
-            {
-                int start = 0;
-                for (int i = 0; i < read; i++)
-                {
-                    if (chunk[i] != (byte)'\n')
-                    {
-                        continue;
-                    }
-
-                    line.Write(chunk.AsSpan(start, i - start));
-                    lines.Add(ReadLine(path, lines.Count + 1, line.WrittenMemory, fingerprints));
-                    line.ResetWrittenCount();
-                    start = i + 1;
-                    complete = offset + i + 1;
-                }
-
-                line.Write(chunk.AsSpan(start, read - start));
-                offset += read;
-            }
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            throw new CliException($"{path}: cannot be read ({error.Message})", error);
+            lines.Add(ReadLine(path, lines.Count + 1, line, fingerprints));
         }
 
-        return new FinishedResults(path, lines, fingerprints, complete, offset - complete);
+        return new FinishedResults(path, lines, fingerprints, reader.CompleteLength, reader.PartialBytes);
     }
 
     /// <summary>Checks that every line was written with the given fingerprint (the same model and settings).</summary>
@@ -111,20 +81,8 @@ internal sealed class FinishedResults
     /// <exception cref="CliException">The id or the text differs.</exception>
     public void Verify(int index, InputDocument document)
     {
-        ArgumentNullException.ThrowIfNull(document);
         FinishedLine line = _lines[index];
-        string where = string.Create(CultureInfo.InvariantCulture, $"{Path}:{index + 1}");
-        if (!string.Equals(line.Id.Value, document.Id.Value, StringComparison.Ordinal))
-        {
-            throw new CliException(
-                $"{where}: id {SafeText.Escape(line.Id.ToString())} does not match the input's id {SafeText.Escape(document.Id.ToString())} ({document.Location}): the file was not written from this input in this order (use --overwrite to start again).");
-        }
-
-        if (line.TextHash != HashText(document.Text))
-        {
-            throw new CliException(
-                $"{where}: the text of id {SafeText.Escape(line.Id.ToString())} differs from the input's ({document.Location}): the file was written from another input (use --overwrite to start again).");
-        }
+        ResultLineKey.VerifyDocument(ResultLineKey.Where(Path, index + 1), line.Id, line.TextHash, document, "use --overwrite to start again");
     }
 
     /// <summary>Checks that the input had at least as many documents as the file has lines.</summary>
@@ -140,73 +98,17 @@ internal sealed class FinishedResults
         }
     }
 
-    private static ulong HashText(string text)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
-        return BitConverter.ToUInt64(hash);
-    }
-
     private static FinishedLine ReadLine(string path, int lineNumber, ReadOnlyMemory<byte> bytes, List<string> fingerprints)
     {
-        try
+        ResultLineKey key = ResultLineKey.Parse(ResultLineKey.Where(path, lineNumber), bytes, ResumeAdvice);
+        int index = fingerprints.IndexOf(key.Fingerprint);
+        if (index < 0)
         {
-            return ReadResultLine(path, lineNumber, bytes, fingerprints);
-        }
-        catch (InvalidOperationException error) when (error.Source?.StartsWith("System.Text.Json", StringComparison.Ordinal) == true)
-        {
-            throw new CliException(string.Create(CultureInfo.InvariantCulture, $"{path}:{lineNumber}: a string or field name is not valid Unicode text (an unpaired surrogate escape), so this file cannot be resumed (use --overwrite to start again)."), error);
-        }
-    }
-
-    private static FinishedLine ReadResultLine(string path, int lineNumber, ReadOnlyMemory<byte> bytes, List<string> fingerprints)
-    {
-        if (bytes.Length > 0 && bytes.Span[^1] == (byte)'\r')
-        {
-            bytes = bytes[..^1];
+            fingerprints.Add(key.Fingerprint);
+            index = fingerprints.Count - 1;
         }
 
-        string where = string.Create(CultureInfo.InvariantCulture, $"{path}:{lineNumber}");
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(bytes);
-        }
-        catch (JsonException error)
-        {
-            throw new CliException($"{where}: not valid JSON ({error.Message}); only the last line of an interrupted output may be incomplete, so this file cannot be resumed (use --overwrite to start again).", error);
-        }
-
-        using (document)
-        {
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("id", out JsonElement idValue)
-                || !root.TryGetProperty("text", out JsonElement text) || text.ValueKind != JsonValueKind.String)
-            {
-                throw new CliException($"{where}: not a result line (a JSON object with \"id\" and \"text\"), so this file cannot be resumed (use --overwrite to start again).");
-            }
-
-            if (!DocumentId.TryRead(idValue, out DocumentId id))
-            {
-                throw new CliException($"{where}: field \"id\" must be a non-empty string or a number, so this file cannot be resumed (use --overwrite to start again).");
-            }
-
-            if (!root.TryGetProperty("fingerprint", out JsonElement fingerprint) || fingerprint.ValueKind != JsonValueKind.String)
-            {
-                throw new CliException($"{where}: the line has no \"fingerprint\" (not written by synthie extract 2 or later), so this file cannot be resumed: nothing says which model and options wrote it (use --overwrite to start again).");
-            }
-
-            string value = fingerprint.GetString()!;
-            int index = fingerprints.IndexOf(value);
-            if (index < 0)
-            {
-                fingerprints.Add(value);
-                index = fingerprints.Count - 1;
-            }
-
-            return new FinishedLine(id, HashText(text.GetString()!), index);
-        }
+        return new FinishedLine(key.Id, key.TextHash, index);
     }
 
     private readonly record struct FinishedLine(DocumentId Id, ulong TextHash, int Fingerprint);
