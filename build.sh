@@ -55,6 +55,24 @@ js_harness() {
   (cd "$dir" && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error) \
     || { echo "build.sh: npm ci in tests/js failed" >&2; exit 1; }
 }
+# kubernetes-models (pinned in tests/scheduler/k8s/package-lock.json): the Kubernetes API schemas the bulk-extraction
+# manifests are validated against (docs/bulk-extraction/kubernetes).
+k8s_check() {
+  local dir="$root/tests/scheduler/k8s"
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || { echo "build.sh: npm ci in tests/scheduler/k8s failed" >&2; exit 1; }
+  fi
+  node "$dir/validate.mjs"
+}
+
+# The Slurm array test needs root (slurmd runs jobs as their user); it installs slurm-wlm and munge when missing.
+slurm_test() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "build.sh: the Slurm array test needs root; run tests/scheduler/slurm-array-test.sh as root (not run now)"
+    return 0
+  fi
+  "$root/tests/scheduler/slurm-array-test.sh"
+}
 msbuild_props=(-p:SynthIEOrt="$ort")
 
 cmd=${1:-help}
@@ -67,7 +85,11 @@ case "$cmd" in
     debian_packages
     js_harness
     dotnet build SynthIE.Inference.sln -c Release "${msbuild_props[@]}" --nologo -v quiet -clp:ErrorsOnly
-    dotnet test SynthIE.Inference.sln -c Release "${msbuild_props[@]}" --no-build --nologo "$@" ;;
+    dotnet test SynthIE.Inference.sln -c Release "${msbuild_props[@]}" --no-build --nologo "$@"
+    if [ $# -eq 0 ]; then   # the whole suite: also the scheduler recipes (docs/bulk-extraction)
+      k8s_check
+      slurm_test
+    fi ;;
   run)
     if [ $# -gt 0 ] && [ -d "$1" ]; then
       model=$1; shift
