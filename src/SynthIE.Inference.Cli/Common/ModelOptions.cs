@@ -116,7 +116,7 @@ internal sealed class ModelOptions
 
         var clock = Stopwatch.StartNew();
         SynthIEExtractor extractor = LibraryErrors.Translate(() => SynthIEExtractor.Create(model, options));
-        context.Status($"Loaded {extractor.Manifest.Name ?? Path.GetFileName(model)} ({extractor.Linearization.Identifier}, {Formats.Count(extractor.NumBeams, "beam")}, length penalty {extractor.LengthPenalty}, {(extractor.IsConstrained ? $"constrained to {extractor.World}" : "unconstrained")}, {options.Device.ToString().ToLowerInvariant()}) in {Formats.Duration(clock.Elapsed)}.");
+        context.Status($"Loaded {extractor.Manifest.DisplayName ?? Path.GetFileName(model)} ({extractor.Linearization.Identifier}, {Formats.Count(extractor.NumBeams, "beam")}, length penalty {extractor.LengthPenalty}, {(extractor.IsConstrained ? $"constrained to {extractor.World}" : "unconstrained")}, {options.Device.ToString().ToLowerInvariant()}) in {Formats.Duration(clock.Elapsed)}.");
         return extractor;
     }
 }

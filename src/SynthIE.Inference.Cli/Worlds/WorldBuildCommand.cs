@@ -82,12 +82,19 @@ internal sealed class WorldBuildCommand
         var linearization = Linearization.Linearization.FromIdentifier(linearizationName);
         string tokenizerSource = modelPath ?? TokenizerSource.Resolve(tokenizerPath);
         T5Tokenizer tokenizer = modelPath is not null ? LoadModelTokenizer(modelPath) : TokenizerSource.Load(tokenizerSource);
-        string cache = parse.GetValue(_cacheDirectory) is { } c ? Path.GetFullPath(c) : Path.Combine(worldPath, CacheFolderName);
+        string? cacheNote = null;
+        string? cache = parse.GetValue(_cacheDirectory) is { } c ? Path.GetFullPath(c)
+            : parse.GetValue(_world) is null && modelPath is not null ? TrieCacheLocation.ForManifestWorld(modelPath, worldPath, out cacheNote)
+            : TrieCacheLocation.ForNamedWorld(worldPath, out cacheNote);
+        if (cacheNote is not null)
+        {
+            context.Status($"Trie cache: {cacheNote}.");
+        }
 
         var clock = Stopwatch.StartNew();
         World world = ProgressRunner.Step(context, style, $"Loading the world in {worldPath}", () => WorldLocator.Load(worldPath));
         TimeSpan loadTime = clock.Elapsed;
-        if (parse.GetValue(_rebuild))
+        if (parse.GetValue(_rebuild) && cache is not null)
         {
             foreach (string name in (string[])["entities.trie", "relations.trie"])
             {
@@ -95,7 +102,10 @@ internal sealed class WorldBuildCommand
             }
         }
 
-        Directory.CreateDirectory(cache);
+        if (cache is not null)
+        {
+            Directory.CreateDirectory(cache);
+        }
         clock.Restart();
         using SynthIEConstraint constraint = ProgressRunner.Step(context, style, "Building the tries",
             () => SynthIEConstraint.Create(world, tokenizer, linearization, new SynthIEConstraintOptions { CacheDirectory = cache }));
@@ -121,8 +131,9 @@ internal sealed class WorldBuildCommand
     private static void WriteTrie(TextWriter o, string title, TrieSummary trie)
     {
         string how = trie.LoadedFromCache ? "cache file was current" : trie.RebuildReason is { } reason ? $"built ({reason})" : "built";
-        string skipped = trie.SkippedExamples.Count > 0 ? $" (e.g. {string.Join(", ", trie.SkippedExamples.Take(3).Select(name => $"\"{name}\""))})" : string.Empty;
-        o.WriteLine($"{title}: {Formats.Count(trie.Names, "name")}, {Formats.Count(trie.SkippedNames)} skipped{skipped}, {Formats.Count(trie.Nodes, "node")}; {how}: {trie.CacheFile}");
+        string reasons = trie.SkippedNames > 0 ? $": {string.Join(", ", trie.SkippedByReason.Select(pair => $"{pair.Value} {pair.Key}"))}" : string.Empty;
+        string skipped = reasons + (trie.SkippedExamples.Count > 0 ? $" (e.g. {string.Join(", ", trie.SkippedExamples.Take(3).Select(name => DisplayText.Quote(name, 60)))})" : string.Empty);
+        o.WriteLine($"{title}: {Formats.Count(trie.Names, "name")}, {Formats.Count(trie.SkippedNames)} skipped{skipped}, {Formats.Count(trie.Nodes, "node")}; {how}: {trie.CacheFile ?? "in memory"}");
     }
 
     private static T5Tokenizer LoadModelTokenizer(string modelPath)

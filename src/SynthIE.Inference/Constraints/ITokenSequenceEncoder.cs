@@ -10,6 +10,9 @@ internal interface ITokenSequenceEncoder
     /// <summary>Gets the end-of-sequence id (1 for T5).</summary>
     int EndOfSequenceId { get; }
 
+    /// <summary>Gets the id the tokenizer gives text it cannot encode (<c>&lt;unk&gt;</c>), or -1 when it has none.</summary>
+    int UnknownId => -1;
+
     /// <summary>Gets bytes that identify the vocabulary and segmentation behaviour.</summary>
     ReadOnlySpan<byte> Fingerprint { get; }
 

@@ -13,7 +13,9 @@ internal static class TokenTrieBuilder
     /// first end token (Hugging Face's tokenizer appends one; an end token inside a name, from literal <c>&lt;/s&gt;</c>
     /// text, ends it there too, which is how SynthIE's trie behaves since its constraint never allows the end token
     /// inside a name). Names giving no ids are left out and counted when <paramref name="skipEmpty"/> is set; otherwise
-    /// they make the root terminal, as in SynthIE.
+    /// they make the root terminal, as in SynthIE. With <paramref name="skipEmpty"/>, names whose ids hold the encoder's
+    /// unknown id (<c>&lt;unk&gt;</c>: characters the vocabulary lacks, such as CJK or emoji for T5) are left out too and
+    /// counted apart: the model could only write them as <c>&lt;unk&gt;</c>, which decodes to nothing.
     /// </summary>
     public static TokenTrieData Build(
         IEnumerable<string> names,
@@ -29,6 +31,8 @@ internal static class TokenTrieBuilder
         int[] buffer = ArrayPool<int>.Shared.Rent(1024);
         int nameCount = 0;
         int skipped = 0;
+        int skippedUnknown = 0;
+        int unknownId = encoder.UnknownId;
         try
         {
             foreach (string name in names)
@@ -57,9 +61,10 @@ internal static class TokenTrieBuilder
                     ids = ids[..end];
                 }
 
-                if (ids.IsEmpty && skipEmpty)
+                if (skipEmpty && (ids.IsEmpty || (unknownId >= 0 && ids.Contains(unknownId))))
                 {
                     skipped++;
+                    skippedUnknown += ids.IsEmpty ? 0 : 1;
                     skippedNames?.Add(name);
                     continue;
                 }
@@ -77,6 +82,7 @@ internal static class TokenTrieBuilder
         return new TokenTrieData(built.Records, built.RecordLength, built.NodeCount, built.ContinuationIds, built.SequenceCount, built.TerminalCount)
         {
             SkippedCount = skipped,
+            SkippedUnknownCount = skippedUnknown,
         };
     }
 

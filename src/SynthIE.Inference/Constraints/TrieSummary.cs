@@ -1,8 +1,12 @@
+using SynthIE.Inference.Worlds;
+
 namespace SynthIE.Inference.Constraints;
 
 /// <summary>What one of a <see cref="SynthIEConstraint"/>'s tries was built from, and where it came from.</summary>
 /// <param name="Names">Names given (after the world's own checks).</param>
-/// <param name="SkippedNames">Names left out because the tokenizer gives no ids for them (for example only whitespace or control characters).</param>
+/// <param name="SkippedNames">Names left out because the tokenizer gives no ids for them (for example only whitespace or
+/// control characters) or gives the unknown id <c>&lt;unk&gt;</c> (characters outside its vocabulary, such as CJK or
+/// emoji for T5); <see cref="SkippedByReason"/> splits them.</param>
 /// <param name="SkippedExamples">Up to 20 of the names left out (empty when the trie came from the cache file).</param>
 /// <param name="Nodes">Trie nodes.</param>
 /// <param name="CacheFile">The cache file, or <see langword="null"/> when the trie was built in memory only.</param>
@@ -15,4 +19,31 @@ public sealed record TrieSummary(
     int Nodes,
     string? CacheFile,
     bool LoadedFromCache,
-    string? RebuildReason);
+    string? RebuildReason)
+{
+    /// <summary>Gets how many of <see cref="SkippedNames"/> hold characters the tokenizer cannot encode (their ids contain <c>&lt;unk&gt;</c>).</summary>
+    public int SkippedUnknownTokens { get; init; }
+
+    /// <summary>
+    /// Gets the names left out, by reason: <see cref="WorldIssueKind.TokenizesToNothing"/> and
+    /// <see cref="WorldIssueKind.UnknownToken"/> (reasons with none are absent).
+    /// </summary>
+    public IReadOnlyDictionary<WorldIssueKind, int> SkippedByReason
+    {
+        get
+        {
+            var counts = new Dictionary<WorldIssueKind, int>();
+            if (SkippedNames - SkippedUnknownTokens > 0)
+            {
+                counts[WorldIssueKind.TokenizesToNothing] = SkippedNames - SkippedUnknownTokens;
+            }
+
+            if (SkippedUnknownTokens > 0)
+            {
+                counts[WorldIssueKind.UnknownToken] = SkippedUnknownTokens;
+            }
+
+            return counts;
+        }
+    }
+}

@@ -20,4 +20,10 @@ public enum WorldIssueKind
 
     /// <summary>The name gives no tokens at all with the tokenizer (reported by the constraint builder, not the loader).</summary>
     TokenizesToNothing,
+
+    /// <summary>
+    /// The name holds characters the tokenizer cannot encode (its ids contain <c>&lt;unk&gt;</c>, as CJK or emoji do for
+    /// T5), so the model could never write it back (reported by the constraint builder, not the loader).
+    /// </summary>
+    UnknownToken,
 }
