@@ -141,13 +141,18 @@ public sealed class SynthIEExtractor : IDisposable
 
         SynthIELinearization linearization = ParseLinearization(options.Linearization ?? manifest.Linearization, directory);
         int maxInputTokens = options.MaxInputTokens ?? manifest.MaxInputTokens;
-        ValidateDecoding(CreateDecodingOptions(options, manifest, config, constraint: null), options, manifestPath, config.VocabularySize);
+        ValidateDecoding(CreateDecodingOptions(options, manifest, config, constraint: null), options, manifestPath);
 
         World? world = options.World;
         string? worldDirectory = options.WorldDirectory
             ?? (manifest.World is null ? null : Path.GetFullPath(Path.Combine(directory, manifest.World)));
         if (world is null && worldDirectory is not null && (options.Constrained || options.WorldDirectory is not null))
         {
+            if (options.WorldDirectory is null && !Directory.Exists(worldDirectory))
+            {
+                throw new ModelLoadException(manifestPath, $"\"world\" is {DisplayText.Quote(manifest.World)}, but {DisplayText.Escape(worldDirectory, 1000)} is not a folder.");
+            }
+
             ExtractorLog.LoadingWorld(logger, worldDirectory);
             world = WorldLocator.Load(worldDirectory);
         }
@@ -185,6 +190,7 @@ public sealed class SynthIEExtractor : IDisposable
             }
 
             DecodingOptions decoding = CreateDecodingOptions(options, manifest, config, constraint);
+            ValidateStepSize(decoding, options, manifestPath, config.VocabularySize);
             decoding.Validate(config.VocabularySize);
             if (logger.IsEnabled(LogLevel.Information))
             {
@@ -463,16 +469,23 @@ public sealed class SynthIEExtractor : IDisposable
         }
     }
 
-    /// <summary>Checks the decoding settings once the manifest's defaults and the model's vocabulary are known.</summary>
-    private static void ValidateDecoding(DecodingOptions decoding, SynthIEExtractorOptions options, string manifestPath, int vocabularySize)
+    private static string BeamsSource(DecodingOptions decoding, SynthIEExtractorOptions options, string manifestPath) =>
+        options.NumBeams is null ? $"NumBeams ({decoding.NumBeams}, from {manifestPath}'s num_beams)" : $"NumBeams ({decoding.NumBeams})";
+
+    /// <summary>Checks the decoding settings once the manifest's defaults are known.</summary>
+    private static void ValidateDecoding(DecodingOptions decoding, SynthIEExtractorOptions options, string manifestPath)
     {
-        string beamsSource = options.NumBeams is null ? $"NumBeams ({decoding.NumBeams}, from {manifestPath}'s num_beams)" : $"NumBeams ({decoding.NumBeams})";
         if (decoding.NumReturnSequences > decoding.NumBeams)
         {
             throw new ArgumentOutOfRangeException(nameof(options), decoding.NumReturnSequences,
-                $"SynthIEExtractorOptions.NumReturnSequences is {decoding.NumReturnSequences}, more than {beamsSource}: at most one candidate per beam is returned.");
+                $"SynthIEExtractorOptions.NumReturnSequences is {decoding.NumReturnSequences}, more than {BeamsSource(decoding, options, manifestPath)}: at most one candidate per beam is returned.");
         }
+    }
 
+    /// <summary>Checks the size of one decoding step's logits once the graph has confirmed the vocabulary size.</summary>
+    private static void ValidateStepSize(DecodingOptions decoding, SynthIEExtractorOptions options, string manifestPath, int vocabularySize)
+    {
+        string beamsSource = BeamsSource(decoding, options, manifestPath);
         long logits = (long)options.MaxBatchSize * decoding.NumBeams * vocabularySize;
         if (logits > SynthIELimits.MaxLogitsPerStep)
         {

@@ -176,7 +176,7 @@ public sealed class SynthIEManifest
         int? value = Int(root, field, path);
         return value is null || (value > 0 && value <= maximum)
             ? value
-            : throw new ModelLoadException(path, $"\"{field}\" is {value}; it must be between 1 and {maximum} (SynthIELimits).");
+            : throw new ModelLoadException(path, $"\"{field}\" must be a positive integer no larger than {maximum} (SynthIELimits), not {value}.");
     }
 
     private static string? WorldPath(JsonElement root, string path)

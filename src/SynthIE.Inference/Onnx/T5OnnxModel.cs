@@ -240,7 +240,7 @@ internal sealed class T5OnnxModel : IDisposable
         int found = session.InputMetadata.Keys.Count(name => name.StartsWith("past_key_values.", StringComparison.Ordinal) && name.EndsWith(".decoder.key", StringComparison.Ordinal));
         if (found != layers)
         {
-            throw new ModelLoadException(path, $"has past inputs for {found} decoder layers, but config.json says num_decoder_layers = {layers}.");
+            throw new ModelLoadException(path, $"has past_key_values.* inputs for {found} decoder layers, but config.json says num_decoder_layers = {layers}.");
         }
     }
 

@@ -37,7 +37,7 @@ public sealed class LoadValidationTests : IClassFixture<MisuseModelFixture>
     }
 
     [Fact]
-    public void Beams_times_batch_times_vocabulary_above_the_step_limit_is_refused_before_loading()
+    public void Beams_times_batch_times_vocabulary_above_the_step_limit_is_refused_at_load()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => SynthIEExtractor.Create(_fixture.Model.Directory, new SynthIEExtractorOptions { NumBeams = 256, MaxBatchSize = 1024 }));
         Assert.Contains("MaxBatchSize (1024)", error.Message, StringComparison.Ordinal);
@@ -69,7 +69,8 @@ public sealed class LoadValidationTests : IClassFixture<MisuseModelFixture>
         EditJson(Path.Combine(model, "synthie.json"), root => root[field] = value);
         var error = Assert.Throws<ModelLoadException>(() => SynthIEExtractor.Create(model));
         Assert.Equal(Path.Combine(model, "synthie.json"), error.FilePath);
-        Assert.Contains($"\"{field}\" is {value}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"\"{field}\" must be a positive integer no larger than", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith($"not {value}.", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
