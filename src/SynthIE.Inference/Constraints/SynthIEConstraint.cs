@@ -171,7 +171,8 @@ public sealed class SynthIEConstraint : ITokenConstraint, IDisposable
     /// Builds the constraint for a world: the entity trie from <see cref="World.Entities"/>' names, the relation trie
     /// from <see cref="World.Relations"/>' names, tokenized with <paramref name="tokenizer"/> (as SynthIE builds its tries
     /// from a constrained world). Names that give no token ids are left out and counted in <see cref="EntityTrie"/> and
-    /// <see cref="RelationTrie"/>, as are names holding characters the tokenizer cannot encode (any <c>&lt;unk&gt;</c> id). With <see cref="SynthIEConstraintOptions.CacheDirectory"/>, the tries are
+    /// <see cref="RelationTrie"/>, as are names holding characters the tokenizer cannot encode (any <c>&lt;unk&gt;</c> id) and
+    /// names it does not give back unchanged (encode, then decode), as SynthIE's <c>genie_t5_tokenizeable</c> world does. With <see cref="SynthIEConstraintOptions.CacheDirectory"/>, the tries are
     /// memory-mapped from cache files, which are built (or rebuilt when the names or the tokenizer changed) as needed.
     /// </summary>
     /// <param name="world">The world.</param>
@@ -366,6 +367,7 @@ public sealed class SynthIEConstraint : ITokenConstraint, IDisposable
             rebuildReason)
         {
             SkippedUnknownTokens = trie.SkippedUnknownCount,
+            SkippedChangedByTokenizer = trie.SkippedChangedCount,
         };
 
     /// <summary>Throws when a world's trie holds no name: constrained decoding could then only write empty names.</summary>

@@ -111,6 +111,9 @@ internal sealed unsafe class TokenTrie : IDisposable
     /// <summary>Gets the number of names among <see cref="SkippedCount"/> left out because their ids hold the unknown id.</summary>
     public int SkippedUnknownCount { get; init; }
 
+    /// <summary>Gets the number of names among <see cref="SkippedCount"/> left out because their ids decode to other text.</summary>
+    public int SkippedChangedCount { get; init; }
+
     /// <summary>Gets whether the trie is memory-mapped from a file.</summary>
     public bool IsMemoryMapped => _view is not null;
 
@@ -126,6 +129,7 @@ internal sealed unsafe class TokenTrie : IDisposable
         return new TokenTrie(records, data.RecordLength, data.NodeCount, data.ContinuationIds, data.SequenceCount, data.TerminalCount, data.SkippedCount)
         {
             SkippedUnknownCount = data.SkippedUnknownCount,
+            SkippedChangedCount = data.SkippedChangedCount,
         };
     }
 

@@ -13,9 +13,11 @@ internal static class TokenTrieBuilder
     /// first end token (Hugging Face's tokenizer appends one; an end token inside a name, from literal <c>&lt;/s&gt;</c>
     /// text, ends it there too, which is how SynthIE's trie behaves since its constraint never allows the end token
     /// inside a name). Names giving no ids are left out and counted when <paramref name="skipEmpty"/> is set; otherwise
-    /// they make the root terminal, as in SynthIE. With <paramref name="skipEmpty"/>, names whose ids hold the encoder's
-    /// unknown id (<c>&lt;unk&gt;</c>: characters the vocabulary lacks, such as CJK or emoji for T5) are left out too and
-    /// counted apart: the model could only write them as <c>&lt;unk&gt;</c>, which decodes to nothing.
+    /// they make the root terminal, as in SynthIE. With <paramref name="skipEmpty"/>, names the model could not write
+    /// back are left out too and counted apart: names whose ids hold the encoder's unknown id (<c>&lt;unk&gt;</c>:
+    /// characters the vocabulary lacks, such as CJK or emoji for T5, which decode to nothing), and names whose ids decode
+    /// to other text (what SynthIE's <c>genie_t5_tokenizeable</c> world leaves out: encode, then decode, must give the
+    /// name back), since an output naming them could not be matched to the world.
     /// </summary>
     public static TokenTrieData Build(
         IEnumerable<string> names,
@@ -32,6 +34,7 @@ internal static class TokenTrieBuilder
         int nameCount = 0;
         int skipped = 0;
         int skippedUnknown = 0;
+        int skippedChanged = 0;
         int unknownId = encoder.UnknownId;
         try
         {
@@ -69,6 +72,14 @@ internal static class TokenTrieBuilder
                     continue;
                 }
 
+                if (skipEmpty && encoder.Decode(ids) is string decoded && !string.Equals(decoded, name, StringComparison.Ordinal))
+                {
+                    skipped++;
+                    skippedChanged++;
+                    skippedNames?.Add(name);
+                    continue;
+                }
+
                 sequences.Add(ids);
             }
         }
@@ -83,6 +94,7 @@ internal static class TokenTrieBuilder
         {
             SkippedCount = skipped,
             SkippedUnknownCount = skippedUnknown,
+            SkippedChangedCount = skippedChanged,
         };
     }
 

@@ -40,4 +40,7 @@ internal sealed class TokenTrieData
 
     /// <summary>The number of names among <see cref="SkippedCount"/> left out because their ids hold the unknown id (<c>&lt;unk&gt;</c>).</summary>
     public int SkippedUnknownCount { get; init; }
+
+    /// <summary>The number of names among <see cref="SkippedCount"/> left out because their ids decode to other text.</summary>
+    public int SkippedChangedCount { get; init; }
 }

@@ -5,8 +5,8 @@ namespace SynthIE.Inference.Constraints;
 /// <summary>What one of a <see cref="SynthIEConstraint"/>'s tries was built from, and where it came from.</summary>
 /// <param name="Names">Names given (after the world's own checks).</param>
 /// <param name="SkippedNames">Names left out because the tokenizer gives no ids for them (for example only whitespace or
-/// control characters) or gives the unknown id <c>&lt;unk&gt;</c> (characters outside its vocabulary, such as CJK or
-/// emoji for T5); <see cref="SkippedByReason"/> splits them.</param>
+/// control characters), gives the unknown id <c>&lt;unk&gt;</c> (characters outside its vocabulary, such as CJK or
+/// emoji for T5), or gives ids that decode to other text; <see cref="SkippedByReason"/> splits them.</param>
 /// <param name="SkippedExamples">Up to 20 of the names left out (empty when the trie came from the cache file).</param>
 /// <param name="Nodes">Trie nodes.</param>
 /// <param name="CacheFile">The cache file, or <see langword="null"/> when the trie was built in memory only.</param>
@@ -24,18 +24,27 @@ public sealed record TrieSummary(
     /// <summary>Gets how many of <see cref="SkippedNames"/> hold characters the tokenizer cannot encode (their ids contain <c>&lt;unk&gt;</c>).</summary>
     public int SkippedUnknownTokens { get; init; }
 
+    /// <summary>Gets how many of <see cref="SkippedNames"/> the tokenizer does not give back unchanged (encode, then decode).</summary>
+    public int SkippedChangedByTokenizer { get; init; }
+
     /// <summary>
     /// Gets the names left out, by reason: <see cref="WorldIssueKind.TokenizesToNothing"/> and
-    /// <see cref="WorldIssueKind.UnknownToken"/> (reasons with none are absent).
+    /// <see cref="WorldIssueKind.UnknownToken"/> and <see cref="WorldIssueKind.ChangedByTokenizer"/> (reasons with none are absent).
     /// </summary>
     public IReadOnlyDictionary<WorldIssueKind, int> SkippedByReason
     {
         get
         {
             var counts = new Dictionary<WorldIssueKind, int>();
-            if (SkippedNames - SkippedUnknownTokens > 0)
+            int empty = SkippedNames - SkippedUnknownTokens - SkippedChangedByTokenizer;
+            if (empty > 0)
             {
-                counts[WorldIssueKind.TokenizesToNothing] = SkippedNames - SkippedUnknownTokens;
+                counts[WorldIssueKind.TokenizesToNothing] = empty;
+            }
+
+            if (SkippedChangedByTokenizer > 0)
+            {
+                counts[WorldIssueKind.ChangedByTokenizer] = SkippedChangedByTokenizer;
             }
 
             if (SkippedUnknownTokens > 0)

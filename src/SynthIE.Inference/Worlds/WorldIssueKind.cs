@@ -26,4 +26,11 @@ public enum WorldIssueKind
     /// T5), so the model could never write it back (reported by the constraint builder, not the loader).
     /// </summary>
     UnknownToken,
+
+    /// <summary>
+    /// The tokenizer does not give the name back unchanged (encode, then decode: characters it normalizes, such as
+    /// ligatures or full-width letters), so an output naming it could not be matched to the world; SynthIE's
+    /// <c>genie_t5_tokenizeable</c> world leaves these out (reported by the constraint builder, not the loader).
+    /// </summary>
+    ChangedByTokenizer,
 }

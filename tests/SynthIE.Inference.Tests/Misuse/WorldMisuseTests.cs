@@ -55,20 +55,22 @@ public sealed class WorldMisuseTests : IClassFixture<MisuseModelFixture>
     }
 
     [Fact]
-    public void Names_the_tokenizer_cannot_encode_are_counted_by_reason_and_left_out()
+    public void Names_the_tokenizer_cannot_encode_or_give_back_are_counted_by_reason_and_left_out()
     {
         using var temp = new TemporaryDirectory("misuse");
         string model = _fixture.Copy(temp.Path);
         string world = Path.Combine(temp.Path, "cjk-world");
         Directory.CreateDirectory(world);
-        File.WriteAllText(Path.Combine(world, "entities.tsv"), "Q1\tParis\nQ2\t東京\nQ3\tRocket 🚀\nQ4\tFrance\n", new UTF8Encoding(false));
+        File.WriteAllText(Path.Combine(world, "entities.tsv"), "Q1\tParis\nQ2\t東京\nQ3\tRocket 🚀\nQ4\tFrance\nQ5\tﬁnance\n", new UTF8Encoding(false));
         File.WriteAllText(Path.Combine(world, "relations.tsv"), "P1\tcapital\nP2\t首都\n", new UTF8Encoding(false));
         using SynthIEExtractor extractor = SynthIEExtractor.Create(model, new SynthIEExtractorOptions { WorldDirectory = world, NumBeams = 2, MaxNewTokens = 16, IntraOpThreads = 1 });
         var constraint = (SynthIEConstraint)extractor.Constraint!;
-        Assert.Equal(4, constraint.EntityTrie.Names);
-        Assert.Equal(2, constraint.EntityTrie.SkippedNames);
+        Assert.Equal(5, constraint.EntityTrie.Names);
+        Assert.Equal(3, constraint.EntityTrie.SkippedNames);
         Assert.Equal(2, constraint.EntityTrie.SkippedUnknownTokens);
         Assert.Equal(2, constraint.EntityTrie.SkippedByReason[WorldIssueKind.UnknownToken]);
+        Assert.Equal(1, constraint.EntityTrie.SkippedByReason[WorldIssueKind.ChangedByTokenizer]); // the ligature comes back as "fi"
+        Assert.Contains("ﬁnance", constraint.EntityTrie.SkippedExamples);
         Assert.Contains("東京", constraint.EntityTrie.SkippedExamples);
         Assert.Equal(1, constraint.RelationTrie.SkippedByReason[WorldIssueKind.UnknownToken]);
 
