@@ -154,6 +154,21 @@ public sealed class LoadValidationTests : IClassFixture<MisuseModelFixture>
         Assert.Equal(1, extractor.NumBeams);
     }
 
+    [Fact]
+    public void An_onnx_runtime_failure_while_running_names_the_graph_file_and_keeps_the_whole_message_on_one_line()
+    {
+        using SynthIEExtractor extractor = SynthIEExtractor.Create(_fixture.Model.Directory, new SynthIEExtractorOptions { NumBeams = 2, MaxNewTokens = 2, IntraOpThreads = 1 });
+        var generator = new SynthIE.Inference.Onnx.T5OnnxGenerator(extractor.OnnxModel);
+
+        // An id beyond the embedding table: the encoder's Gather node fails inside ONNX Runtime.
+        var error = Assert.Throws<ModelLoadException>(() => generator.Generate([[5, 1_000_000, 1]], extractor.DecodingOptions, CancellationToken.None));
+        Assert.Equal(extractor.OnnxModel.Files.Encoder, error.FilePath);
+        Assert.Contains("ONNX Runtime failed to run this graph", error.Message, StringComparison.Ordinal);
+        Assert.Contains("1000000", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.IsType<Microsoft.ML.OnnxRuntime.OnnxRuntimeException>(error.InnerException);
+    }
+
     private static void EditJson(string path, Action<JsonObject> edit)
     {
         JsonObject root = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
