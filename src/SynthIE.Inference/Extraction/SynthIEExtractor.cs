@@ -153,7 +153,7 @@ public sealed class SynthIEExtractor : IDisposable
                 throw new ModelLoadException(manifestPath, $"\"world\" is {DisplayText.Quote(manifest.World)}, but {DisplayText.Escape(worldDirectory, 1000)} is not a folder.");
             }
 
-            ExtractorLog.LoadingWorld(logger, worldDirectory);
+            ExtractorLog.LoadingWorld(logger, DisplayText.Escape(worldDirectory, 1000));
             world = WorldLocator.Load(worldDirectory);
         }
 

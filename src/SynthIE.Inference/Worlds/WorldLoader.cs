@@ -311,7 +311,7 @@ public static class WorldLoader
 
                     if (!found)
                     {
-                        throw new WorldFileException(path, line, $"the value for id '{id}' must be a label or a list starting with the label.");
+                        throw new WorldFileException(path, line, $"the value for id '{DisplayText.Escape(id.ToString())}' must be a label or a list starting with the label.");
                     }
                 }
             }
