@@ -97,6 +97,34 @@ public sealed class ModelFolderWriteTests : IClassFixture<MisuseModelFixture>
         Assert.Contains("5,000,000 characters in all", manifest.DisplayName, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_named_world_whose_cache_folder_is_a_symlink_builds_its_tries_in_memory()
+    {
+        using var temp = new TemporaryDirectory("misuse");
+        string model = _fixture.Copy(temp.Path);
+        string world = Path.Combine(model, "world");
+        string target = Path.Combine(temp.Path, "elsewhere");
+        Directory.CreateDirectory(target);
+        Directory.CreateSymbolicLink(Path.Combine(world, ".synthie-cache"), target);
+        using (SynthIEExtractor extractor = SynthIEExtractor.Create(model, new SynthIEExtractorOptions { WorldDirectory = world, NumBeams = 1, MaxNewTokens = 2, IntraOpThreads = 1 }))
+        {
+            Assert.Null(((SynthIEConstraint)extractor.Constraint!).RelationTrie.CacheFile);
+        }
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(target));
+    }
+
+    [Theory]
+    [InlineData("plain name", "plain name")]
+    [InlineData("bell\u0007", "bell\\u0007")]
+    [InlineData("lone \\ud800 surrogate", "lone \\uD800 surrogate")]
+    [InlineData("emoji 🚀 kept", "emoji 🚀 kept")]
+    [InlineData("right-to-left \u202e override", "right-to-left \\u202E override")]
+    public void Display_text_escapes_control_characters_and_lone_surrogates(string text, string expected)
+    {
+        Assert.Equal(expected, DisplayText.Escape(System.Text.RegularExpressions.Regex.Unescape(text)));
+    }
+
     private static void SetManifestWorld(string model, string world) => EditManifest(model, root => root["world"] = world);
 
     private static void EditManifest(string model, Action<JsonObject> edit)
