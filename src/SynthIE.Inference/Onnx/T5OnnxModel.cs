@@ -152,7 +152,7 @@ internal sealed class T5OnnxModel : IDisposable
         }
         catch (OnnxRuntimeException error)
         {
-            throw new ModelLoadException(path, $"ONNX Runtime could not load this graph: {error.Message}", error);
+            throw new ModelLoadException(path, $"ONNX Runtime could not load this graph: {OneLine(error.Message)}", error);
         }
     }
 
@@ -231,9 +231,12 @@ internal sealed class T5OnnxModel : IDisposable
     /// </summary>
     public ModelLoadException RunFailure(InferenceSession session, OnnxRuntimeException error)
     {
-        string message = string.Join(" | ", error.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        return new ModelLoadException(PathOf(session), $"ONNX Runtime failed to run this graph: {message}", error);
+        return new ModelLoadException(PathOf(session), $"ONNX Runtime failed to run this graph: {OneLine(error.Message)}", error);
     }
+
+    /// <summary>Joins a multi-line ONNX Runtime message into one line, so that tools that show first lines keep all of it.</summary>
+    private static string OneLine(string message) =>
+        string.Join(" | ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static void RequireLayerCount(InferenceSession session, string path, int layers)
     {
