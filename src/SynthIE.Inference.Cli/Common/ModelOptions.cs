@@ -7,17 +7,17 @@ namespace SynthIE.Inference.Cli.Common;
 /// <summary>The options that load a model and set decoding, shared by <c>extract</c> and <c>eval</c>.</summary>
 internal sealed class ModelOptions
 {
-    /// <summary>The most beams (and returned sequences) accepted.</summary>
-    public const int MaxBeams = 64;
+    /// <summary>The most beams (and returned sequences) accepted: the library's limit.</summary>
+    public const int MaxBeams = SynthIELimits.MaxNumBeams;
 
-    /// <summary>The most tokens accepted for <c>--max-new-tokens</c> and <c>--max-input-tokens</c>.</summary>
-    public const int MaxTokens = 4096;
+    /// <summary>The most tokens accepted for <c>--max-new-tokens</c> and <c>--max-input-tokens</c>: the library's limit.</summary>
+    public const int MaxTokens = SynthIELimits.MaxTokens;
 
-    /// <summary>The most texts decoded together.</summary>
-    public const int MaxBatchSize = 1024;
+    /// <summary>The most texts decoded together: the library's limit.</summary>
+    public const int MaxBatchSize = SynthIELimits.MaxBatchSize;
 
-    /// <summary>The most ONNX Runtime threads per processor (<c>--threads</c> may be at most this times the processor count).</summary>
-    public const int ThreadsPerProcessor = 4;
+    /// <summary>The most ONNX Runtime threads per processor (<c>--threads</c> may be at most this times the processor count): the library's limit.</summary>
+    public const int ThreadsPerProcessor = SynthIELimits.MaxThreadsPerProcessor;
 
     public Option<string?> Model { get; } = CliOptions.Path("--model", "Model folder: optimum's ONNX files, config.json, the tokenizer (spiece.model or tokenizer.json) and synthie.json.", "DIR", "-m");
 
@@ -47,7 +47,7 @@ internal sealed class ModelOptions
 
     public Option<bool> Quantized { get; } = CliOptions.Flag("--quantized", "Load the *_quantized.onnx files.");
 
-    public Option<string?> TrieCache { get; } = CliOptions.Path("--trie-cache", "Folder for the world's trie cache files (default: .synthie-cache in the world folder).", "DIR");
+    public Option<string?> TrieCache { get; } = CliOptions.Path("--trie-cache", "Folder for the world's trie cache files (default: .synthie-cache in the --world folder, or in the manifest's world folder when the model folder holds it, else in the model folder; never written through a symbolic link).", "DIR");
 
     /// <summary>Adds the options to a command.</summary>
     /// <param name="command">The command.</param>
@@ -144,7 +144,7 @@ internal sealed class ModelOptions
 
         var clock = Stopwatch.StartNew();
         SynthIEExtractor extractor = LibraryErrors.Translate(() => SynthIEExtractor.Create(model, options));
-        context.Status($"Loaded {SafeText.Escape(extractor.Manifest.Name ?? Path.GetFileName(model))} ({extractor.Linearization.Identifier}, {Formats.Count(extractor.NumBeams, "beam")}, length penalty {extractor.LengthPenalty}, {(extractor.IsConstrained ? $"constrained to {SafeText.Escape(extractor.World?.ToString())}" : "unconstrained")}, {options.Device.ToString().ToLowerInvariant()}) in {Formats.Duration(clock.Elapsed)}.");
+        context.Status($"Loaded {extractor.Manifest.DisplayName ?? Path.GetFileName(model)} ({extractor.Linearization.Identifier}, {Formats.Count(extractor.NumBeams, "beam")}, length penalty {extractor.LengthPenalty}, {(extractor.IsConstrained ? $"constrained to {SafeText.Escape(extractor.World?.ToString())}" : "unconstrained")}, {options.Device.ToString().ToLowerInvariant()}) in {Formats.Duration(clock.Elapsed)}.");
         return extractor;
     }
 

@@ -28,7 +28,7 @@ internal sealed class WorldBuildCommand
     private readonly Option<string?> _model = CliOptions.Path("--model", "Model folder: its tokenizer, linearization and (without a world argument) world are used.", "DIR", "-m");
     private readonly Option<string?> _tokenizer = CliOptions.Path("--tokenizer", "T5 tokenizer (spiece.model, tokenizer.json, or a folder with one) when no --model is given; default: the shared T5 tokenizer when found.", "PATH");
     private readonly Option<string?> _linearization = CliOptions.OptionalChoice("--linearization", "The model's linearization (checks its markers; default: the model's, else fully_expanded)", "fully_expanded", "subject_collapsed", "fully_expanded_et");
-    private readonly Option<string?> _cacheDirectory = CliOptions.Path("--cache-dir", "Where the trie files go (default: .synthie-cache in the world folder, where extract looks).", "DIR");
+    private readonly Option<string?> _cacheDirectory = CliOptions.Path("--cache-dir", "Where the trie files go (default: where extract looks: .synthie-cache in the world folder when the model folder holds it, else in the model folder).", "DIR");
     private readonly Option<bool> _rebuild = CliOptions.Flag("--rebuild", "Build the tries again even when the cache files are current.");
     private readonly Option<bool> _noProgress = CliOptions.Flag("--no-progress", "No spinner: plain lines on standard error.");
     private readonly Option<bool> _quiet = CliOptions.Flag("--quiet", "Nothing on standard error but errors.", "-q");
@@ -82,12 +82,19 @@ internal sealed class WorldBuildCommand
         var linearization = Linearization.Linearization.FromIdentifier(linearizationName);
         string tokenizerSource = modelPath ?? TokenizerSource.Resolve(tokenizerPath);
         T5Tokenizer tokenizer = modelPath is not null ? LoadModelTokenizer(modelPath) : TokenizerSource.Load(tokenizerSource);
-        string cache = parse.GetValue(_cacheDirectory) is { } c ? Path.GetFullPath(c) : Path.Combine(worldPath, CacheFolderName);
+        string? cacheNote = null;
+        string? cache = parse.GetValue(_cacheDirectory) is { } c ? Path.GetFullPath(c)
+            : parse.GetValue(_world) is null && modelPath is not null ? TrieCacheLocation.ForManifestWorld(modelPath, worldPath, out cacheNote)
+            : TrieCacheLocation.ForNamedWorld(worldPath, out cacheNote);
+        if (cacheNote is not null)
+        {
+            context.Status($"Trie cache: {cacheNote}.");
+        }
 
         var clock = Stopwatch.StartNew();
         World world = ProgressRunner.Step(context, style, $"Loading the world in {worldPath}", () => WorldLocator.Load(worldPath));
         TimeSpan loadTime = clock.Elapsed;
-        if (parse.GetValue(_rebuild))
+        if (parse.GetValue(_rebuild) && cache is not null)
         {
             foreach (string name in (string[])["entities.trie", "relations.trie"])
             {
@@ -95,7 +102,10 @@ internal sealed class WorldBuildCommand
             }
         }
 
-        Directory.CreateDirectory(cache);
+        if (cache is not null)
+        {
+            Directory.CreateDirectory(cache);
+        }
         clock.Restart();
         using SynthIEConstraint constraint = ProgressRunner.Step(context, style, "Building the tries",
             () => SynthIEConstraint.Create(world, tokenizer, linearization, new SynthIEConstraintOptions { CacheDirectory = cache }));
@@ -121,8 +131,9 @@ internal sealed class WorldBuildCommand
     private static void WriteTrie(TextWriter o, string title, TrieSummary trie)
     {
         string how = trie.LoadedFromCache ? "cache file was current" : trie.RebuildReason is { } reason ? $"built ({reason})" : "built";
-        string skipped = trie.SkippedExamples.Count > 0 ? $" (e.g. {string.Join(", ", trie.SkippedExamples.Take(3).Select(name => $"\"{SafeText.Escape(name)}\""))})" : string.Empty;
-        o.WriteLine($"{title}: {Formats.Count(trie.Names, "name")}, {Formats.Count(trie.SkippedNames)} skipped{skipped}, {Formats.Count(trie.Nodes, "node")}; {how}: {trie.CacheFile}");
+        string reasons = trie.SkippedNames > 0 ? $": {string.Join(", ", trie.SkippedByReason.Select(pair => $"{pair.Value} {pair.Key}"))}" : string.Empty;
+        string skipped = reasons + (trie.SkippedExamples.Count > 0 ? $" (e.g. {string.Join(", ", trie.SkippedExamples.Take(3).Select(name => DisplayText.Quote(name, 60)))})" : string.Empty);
+        o.WriteLine($"{title}: {Formats.Count(trie.Names, "name")}, {Formats.Count(trie.SkippedNames)} skipped{skipped}, {Formats.Count(trie.Nodes, "node")}; {how}: {trie.CacheFile ?? "in memory"}");
     }
 
     private static T5Tokenizer LoadModelTokenizer(string modelPath)

@@ -10,6 +10,14 @@ internal interface ITokenSequenceEncoder
     /// <summary>Gets the end-of-sequence id (1 for T5).</summary>
     int EndOfSequenceId { get; }
 
+    /// <summary>Gets the id the tokenizer gives text it cannot encode (<c>&lt;unk&gt;</c>), or -1 when it has none.</summary>
+    int UnknownId => -1;
+
+    /// <summary>Returns the text of <paramref name="ids"/> as the model's output is decoded, or <see langword="null"/> when the encoder cannot decode.</summary>
+    /// <param name="ids">Token ids without the end token.</param>
+    /// <returns>The text, or <see langword="null"/>.</returns>
+    string? Decode(ReadOnlySpan<int> ids) => null;
+
     /// <summary>Gets bytes that identify the vocabulary and segmentation behaviour.</summary>
     ReadOnlySpan<byte> Fingerprint { get; }
 

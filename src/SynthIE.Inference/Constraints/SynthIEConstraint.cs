@@ -171,7 +171,8 @@ public sealed class SynthIEConstraint : ITokenConstraint, IDisposable
     /// Builds the constraint for a world: the entity trie from <see cref="World.Entities"/>' names, the relation trie
     /// from <see cref="World.Relations"/>' names, tokenized with <paramref name="tokenizer"/> (as SynthIE builds its tries
     /// from a constrained world). Names that give no token ids are left out and counted in <see cref="EntityTrie"/> and
-    /// <see cref="RelationTrie"/>. With <see cref="SynthIEConstraintOptions.CacheDirectory"/>, the tries are
+    /// <see cref="RelationTrie"/>, as are names holding characters the tokenizer cannot encode (any <c>&lt;unk&gt;</c> id) and
+    /// names it does not give back unchanged (encode, then decode), as SynthIE's <c>genie_t5_tokenizeable</c> world does. With <see cref="SynthIEConstraintOptions.CacheDirectory"/>, the tries are
     /// memory-mapped from cache files, which are built (or rebuilt when the names or the tokenizer changed) as needed.
     /// </summary>
     /// <param name="world">The world.</param>
@@ -179,6 +180,7 @@ public sealed class SynthIEConstraint : ITokenConstraint, IDisposable
     /// <param name="linearization">The model's linearization.</param>
     /// <param name="options">Cache settings, or <see langword="null"/> to build in memory.</param>
     /// <returns>The constraint.</returns>
+    /// <exception cref="WorldFileException">No entity name, or no relation name, is left once the names the tokenizer cannot encode are left out.</exception>
     /// <exception cref="NotSupportedException">The tokenizer splits the markers in a way the incremental constraint cannot reproduce exactly.</exception>
     public static SynthIEConstraint Create(
         World world,
@@ -298,10 +300,20 @@ public sealed class SynthIEConstraint : ITokenConstraint, IDisposable
             entityNames, "entities.trie", encoder, ContinuationIdsFor(linearization, markerIds, relationTrie: false), options, skipEmptyNames);
         try
         {
+            if (skipEmptyNames)
+            {
+                RequireNames(entities, entitySummary, "entity");
+            }
+
             (TokenTrie relations, TrieSummary relationSummary) = MakeTrie(
                 relationNames, "relations.trie", encoder, ContinuationIdsFor(linearization, markerIds, relationTrie: true), options, skipEmptyNames);
             try
             {
+                if (skipEmptyNames)
+                {
+                    RequireNames(relations, relationSummary, "relation");
+                }
+
                 return FromTries(entities, relations, linearization, markerIds, encoder.EndOfSequenceId, decoderStartId, entitySummary, relationSummary);
             }
             catch
@@ -352,7 +364,26 @@ public sealed class SynthIEConstraint : ITokenConstraint, IDisposable
             trie.NodeCount,
             cacheFile,
             loadedFromCache,
-            rebuildReason);
+            rebuildReason)
+        {
+            SkippedUnknownTokens = trie.SkippedUnknownCount,
+            SkippedChangedByTokenizer = trie.SkippedChangedCount,
+        };
+
+    /// <summary>Throws when a world's trie holds no name: constrained decoding could then only write empty names.</summary>
+    private static void RequireNames(TokenTrie trie, TrieSummary summary, string what)
+    {
+        if (trie.SequenceCount > 0)
+        {
+            return;
+        }
+
+        string reasons = summary.SkippedNames == 0
+            ? "it has none"
+            : $"all {summary.SkippedNames} were left out ({string.Join(", ", summary.SkippedByReason.Select(pair => $"{pair.Value} {pair.Key}"))}" +
+              (summary.SkippedExamples.Count > 0 ? $"; e.g. {string.Join(", ", summary.SkippedExamples.Take(3).Select(name => DisplayText.Quote(name, 60)))})" : ")");
+        throw new WorldFileException($"The world has no {what} name the tokenizer can encode: {reasons}. Constrained decoding needs at least one entity and one relation name.");
+    }
 
     private void CheckContinuation(TokenTrie trie, SynthIEPhase phase, string what)
     {

@@ -40,6 +40,10 @@ internal sealed class T5TokenSequenceEncoder : ITokenSequenceEncoder
 
     public int EndOfSequenceId => T5Tokenizer.EndOfSequenceId;
 
+    public int UnknownId => T5Tokenizer.UnknownId;
+
+    public string? Decode(ReadOnlySpan<int> ids) => _tokenizer.Decode(ids);
+
     public ReadOnlySpan<byte> Fingerprint => _fingerprint.Value;
 
     /// <summary>Returns the (cached) encoder of <paramref name="tokenizer"/>.</summary>

@@ -105,8 +105,14 @@ internal sealed unsafe class TokenTrie : IDisposable
     /// <summary>Gets the number of terminal nodes (distinct sequences).</summary>
     public int TerminalCount { get; }
 
-    /// <summary>Gets the number of names left out of the build because they gave no ids.</summary>
+    /// <summary>Gets the number of names left out of the build because they gave no ids or an unknown id.</summary>
     public int SkippedCount { get; }
+
+    /// <summary>Gets the number of names among <see cref="SkippedCount"/> left out because their ids hold the unknown id.</summary>
+    public int SkippedUnknownCount { get; init; }
+
+    /// <summary>Gets the number of names among <see cref="SkippedCount"/> left out because their ids decode to other text.</summary>
+    public int SkippedChangedCount { get; init; }
 
     /// <summary>Gets whether the trie is memory-mapped from a file.</summary>
     public bool IsMemoryMapped => _view is not null;
@@ -120,7 +126,11 @@ internal sealed unsafe class TokenTrie : IDisposable
         ArgumentNullException.ThrowIfNull(data);
         int[] records = GC.AllocateUninitializedArray<int>(data.RecordLength, pinned: true);
         data.Records.AsSpan(0, data.RecordLength).CopyTo(records);
-        return new TokenTrie(records, data.RecordLength, data.NodeCount, data.ContinuationIds, data.SequenceCount, data.TerminalCount, data.SkippedCount);
+        return new TokenTrie(records, data.RecordLength, data.NodeCount, data.ContinuationIds, data.SequenceCount, data.TerminalCount, data.SkippedCount)
+        {
+            SkippedUnknownCount = data.SkippedUnknownCount,
+            SkippedChangedCount = data.SkippedChangedCount,
+        };
     }
 
     /// <summary>Returns the tokens that lead from <paramref name="node"/> to its children, ascending.</summary>

@@ -13,7 +13,11 @@ internal static class TokenTrieBuilder
     /// first end token (Hugging Face's tokenizer appends one; an end token inside a name, from literal <c>&lt;/s&gt;</c>
     /// text, ends it there too, which is how SynthIE's trie behaves since its constraint never allows the end token
     /// inside a name). Names giving no ids are left out and counted when <paramref name="skipEmpty"/> is set; otherwise
-    /// they make the root terminal, as in SynthIE.
+    /// they make the root terminal, as in SynthIE. With <paramref name="skipEmpty"/>, names the model could not write
+    /// back are left out too and counted apart: names whose ids hold the encoder's unknown id (<c>&lt;unk&gt;</c>:
+    /// characters the vocabulary lacks, such as CJK or emoji for T5, which decode to nothing), and names whose ids decode
+    /// to other text (what SynthIE's <c>genie_t5_tokenizeable</c> world leaves out: encode, then decode, must give the
+    /// name back), since an output naming them could not be matched to the world.
     /// </summary>
     public static TokenTrieData Build(
         IEnumerable<string> names,
@@ -29,6 +33,9 @@ internal static class TokenTrieBuilder
         int[] buffer = ArrayPool<int>.Shared.Rent(1024);
         int nameCount = 0;
         int skipped = 0;
+        int skippedUnknown = 0;
+        int skippedChanged = 0;
+        int unknownId = encoder.UnknownId;
         try
         {
             foreach (string name in names)
@@ -57,9 +64,18 @@ internal static class TokenTrieBuilder
                     ids = ids[..end];
                 }
 
-                if (ids.IsEmpty && skipEmpty)
+                if (skipEmpty && (ids.IsEmpty || (unknownId >= 0 && ids.Contains(unknownId))))
                 {
                     skipped++;
+                    skippedUnknown += ids.IsEmpty ? 0 : 1;
+                    skippedNames?.Add(name);
+                    continue;
+                }
+
+                if (skipEmpty && encoder.Decode(ids) is string decoded && !string.Equals(decoded, name, StringComparison.Ordinal))
+                {
+                    skipped++;
+                    skippedChanged++;
                     skippedNames?.Add(name);
                     continue;
                 }
@@ -77,6 +93,8 @@ internal static class TokenTrieBuilder
         return new TokenTrieData(built.Records, built.RecordLength, built.NodeCount, built.ContinuationIds, built.SequenceCount, built.TerminalCount)
         {
             SkippedCount = skipped,
+            SkippedUnknownCount = skippedUnknown,
+            SkippedChangedCount = skippedChanged,
         };
     }
 

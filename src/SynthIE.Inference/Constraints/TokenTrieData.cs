@@ -35,6 +35,12 @@ internal sealed class TokenTrieData
     /// <summary>The number of terminal nodes (distinct sequences).</summary>
     public int TerminalCount { get; }
 
-    /// <summary>The number of names left out because they gave no ids.</summary>
+    /// <summary>The number of names left out because they gave no ids or an unknown id.</summary>
     public int SkippedCount { get; init; }
+
+    /// <summary>The number of names among <see cref="SkippedCount"/> left out because their ids hold the unknown id (<c>&lt;unk&gt;</c>).</summary>
+    public int SkippedUnknownCount { get; init; }
+
+    /// <summary>The number of names among <see cref="SkippedCount"/> left out because their ids decode to other text.</summary>
+    public int SkippedChangedCount { get; init; }
 }

@@ -16,12 +16,14 @@ namespace SynthIE.Inference.Constraints;
 ///  16     32   key: SHA-256 of what the trie was built from (names, tokenizer, continuation ids; see <see cref="ComputeKey"/>)
 ///  48      4   node count N
 ///  52      4   continuation id count C (at most 8)
-///  56     32   continuation ids (C used)
+///  56     24   continuation ids (C used)
+///  80      4   names left out because their ids decode to other text (part of the count at 112)
+///  84      4   names left out because their ids hold the unknown id (part of the count at 112)
 ///  88      4   sequence count
 ///  92      4   terminal node count
 ///  96      8   payload length in bytes
 /// 104      8   payload checksum (<see cref="StableHash"/>, 64-bit)
-/// 112      4   names left out because they gave no ids
+/// 112      4   names left out because they gave no ids, an unknown id, or ids that decode to other text
 /// 116      4   record count R (int32s)
 /// 120      8   header checksum (<see cref="StableHash"/> of bytes 0..119)
 /// 128          records: int32[R] (see <see cref="TokenTrie"/>)
@@ -31,12 +33,12 @@ namespace SynthIE.Inference.Constraints;
 internal static class TokenTrieFile
 {
     /// <summary>The format version; files with another version are rebuilt.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     /// <summary>The header size in bytes.</summary>
     public const int HeaderSize = 128;
 
-    private const int MaxContinuationIds = 8;
+    private const int MaxContinuationIds = 6;
     private const ulong ChecksumSeed = 0x7121E_F11EUL;
     private static ReadOnlySpan<byte> Magic => "SIETRIE\0"u8;
 
@@ -99,6 +101,8 @@ internal static class TokenTrieFile
             BinaryPrimitives.WriteInt32LittleEndian(header[(56 + (4 * i))..], data.ContinuationIds[i]);
         }
 
+        BinaryPrimitives.WriteInt32LittleEndian(header[80..], data.SkippedChangedCount);
+        BinaryPrimitives.WriteInt32LittleEndian(header[84..], data.SkippedUnknownCount);
         BinaryPrimitives.WriteInt32LittleEndian(header[88..], data.SequenceCount);
         BinaryPrimitives.WriteInt32LittleEndian(header[92..], data.TerminalCount);
         BinaryPrimitives.WriteInt64LittleEndian(header[96..], payloadLength);
@@ -193,7 +197,11 @@ internal static class TokenTrieFile
                 continuation,
                 BinaryPrimitives.ReadInt32LittleEndian(header[88..]),
                 BinaryPrimitives.ReadInt32LittleEndian(header[92..]),
-                BinaryPrimitives.ReadInt32LittleEndian(header[112..]));
+                BinaryPrimitives.ReadInt32LittleEndian(header[112..]))
+            {
+                SkippedUnknownCount = BinaryPrimitives.ReadInt32LittleEndian(header[84..]),
+                SkippedChangedCount = BinaryPrimitives.ReadInt32LittleEndian(header[80..]),
+            };
             file = null;
             view = null;
             acquired = false;

@@ -16,4 +16,7 @@ internal static partial class ExtractorLog
 
     [LoggerMessage(4, LogLevel.Debug, "Text {Index} was cut to {Tokens} input tokens.")]
     public static partial void Truncated(ILogger logger, int index, int tokens);
+
+    [LoggerMessage(5, LogLevel.Warning, "Trie cache: {Note}.")]
+    public static partial void TrieCache(ILogger logger, string note);
 }

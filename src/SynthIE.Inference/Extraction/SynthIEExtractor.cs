@@ -18,7 +18,9 @@ namespace SynthIE.Inference;
 /// Extracts Wikidata facts from text with a SynthIE model: tokenizes, runs the T5 model exported to ONNX with beam search
 /// constrained to the world's names (exactly as transformers 4.23.1 <c>generate</c> with SynthIE's constraint), and parses
 /// the output into typed facts. Load once and reuse: loading builds sessions and tries. Thread-safe; dispose to release
-/// ONNX Runtime's native resources.
+/// ONNX Runtime's native resources. <see cref="Dispose"/> may be called at any time from any thread: calls still running
+/// stop within one decoding step with <see cref="ObjectDisposedException"/>, and the native resources are released once
+/// none is left.
 /// </summary>
 /// <example>
 /// <code>
@@ -37,7 +39,13 @@ public sealed class SynthIEExtractor : IDisposable
     private readonly int _maxInputTokens;
     private readonly int _maxBatchSize;
     private readonly ILogger _logger;
-    private bool _disposed;
+
+    // Dispose may come from any thread at any time: calls count themselves in and out (once per call, not per step),
+    // Dispose marks the extractor, cancels the calls in flight through _disposing, waits until none is left, and only
+    // then releases the native sessions and mapped tries.
+    private readonly CancellationTokenSource _disposing = new();
+    private int _activeCalls;
+    private int _disposeState;
 
     private SynthIEExtractor(
         string modelDirectory, SynthIEManifest manifest, T5OnnxModel model, T5Tokenizer tokenizer, World? world,
@@ -99,10 +107,16 @@ public sealed class SynthIEExtractor : IDisposable
     /// <exception cref="ModelLoadException">A model file is missing, malformed or inconsistent with another.</exception>
     /// <exception cref="WorldFileException">A world file is missing or malformed.</exception>
     /// <exception cref="ExecutionProviderUnavailableException">CUDA was requested but is not available.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (see <see cref="SynthIELimits"/>); the message names the option and its value.</exception>
+    /// <remarks>Without <see cref="SynthIEExtractorOptions.TrieCacheDirectory"/>, nothing is written outside the model folder
+    /// (or the world folder given as <see cref="SynthIEExtractorOptions.WorldDirectory"/>): a world the manifest places
+    /// outside the model folder keeps its trie cache in the model folder's <c>.synthie-cache</c>, and cache files are never
+    /// written through symbolic links (the tries are then built in memory, and the reason is logged).</remarks>
     public static SynthIEExtractor Create(string modelDirectory, SynthIEExtractorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(modelDirectory);
         options ??= new SynthIEExtractorOptions();
+        ValidateOptions(options);
         ILogger logger = options.LoggerFactory?.CreateLogger<SynthIEExtractor>() ?? NullLogger<SynthIEExtractor>.Instance;
         string directory = Path.GetFullPath(modelDirectory);
         if (!Directory.Exists(directory))
@@ -127,22 +141,19 @@ public sealed class SynthIEExtractor : IDisposable
 
         SynthIELinearization linearization = ParseLinearization(options.Linearization ?? manifest.Linearization, directory);
         int maxInputTokens = options.MaxInputTokens ?? manifest.MaxInputTokens;
-        if (maxInputTokens < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), maxInputTokens, "MaxInputTokens must be at least 1.");
-        }
-
-        if (options.MaxBatchSize < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.MaxBatchSize, "MaxBatchSize must be at least 1.");
-        }
+        ValidateDecoding(CreateDecodingOptions(options, manifest, config, constraint: null), options, manifestPath);
 
         World? world = options.World;
         string? worldDirectory = options.WorldDirectory
             ?? (manifest.World is null ? null : Path.GetFullPath(Path.Combine(directory, manifest.World)));
         if (world is null && worldDirectory is not null && (options.Constrained || options.WorldDirectory is not null))
         {
-            ExtractorLog.LoadingWorld(logger, worldDirectory);
+            if (options.WorldDirectory is null && !Directory.Exists(worldDirectory))
+            {
+                throw new ModelLoadException(manifestPath, $"\"world\" is {DisplayText.Quote(manifest.World)}, but {DisplayText.Escape(worldDirectory, 1000)} is not a folder.");
+            }
+
+            ExtractorLog.LoadingWorld(logger, DisplayText.Escape(worldDirectory, 1000));
             world = WorldLocator.Load(worldDirectory);
         }
 
@@ -159,8 +170,16 @@ public sealed class SynthIEExtractor : IDisposable
                         "(or set Constrained = false for unconstrained decoding).");
                 }
 
+                string? cacheNote = null;
                 string? cacheDirectory = options.TrieCacheDirectory
-                    ?? (worldDirectory is null ? null : Path.Combine(worldDirectory, ".synthie-cache"));
+                    ?? (worldDirectory is null ? null
+                        : options.WorldDirectory is null ? TrieCacheLocation.ForManifestWorld(directory, worldDirectory, out cacheNote)
+                        : TrieCacheLocation.ForNamedWorld(Path.GetFullPath(worldDirectory), out cacheNote));
+                if (cacheNote is not null)
+                {
+                    ExtractorLog.TrieCache(logger, cacheNote);
+                }
+
                 constraint = SynthIEConstraint.Create(world, tokenizer, linearization, new SynthIEConstraintOptions { CacheDirectory = cacheDirectory });
             }
 
@@ -171,10 +190,11 @@ public sealed class SynthIEExtractor : IDisposable
             }
 
             DecodingOptions decoding = CreateDecodingOptions(options, manifest, config, constraint);
+            ValidateStepSize(decoding, options, manifestPath, config.VocabularySize);
             decoding.Validate(config.VocabularySize);
             if (logger.IsEnabled(LogLevel.Information))
             {
-                ExtractorLog.Loaded(logger, manifest.Name ?? Path.GetFileName(directory), linearization.Identifier, decoding.NumBeams, decoding.LengthPenalty, constraint is not null, options.Device.ToString());
+                ExtractorLog.Loaded(logger, manifest.DisplayName ?? Path.GetFileName(directory), linearization.Identifier, decoding.NumBeams, decoding.LengthPenalty, constraint is not null, options.Device.ToString());
             }
             return new SynthIEExtractor(directory, manifest, model, tokenizer, world, linearization, constraint, decoding, maxInputTokens, options.MaxBatchSize, logger);
         }
@@ -210,10 +230,32 @@ public sealed class SynthIEExtractor : IDisposable
     /// <param name="texts">The texts.</param>
     /// <param name="cancellationToken">Stops decoding within one step.</param>
     /// <returns>One result per text, in input order.</returns>
+    /// <exception cref="ObjectDisposedException">The extractor was disposed before or during the call.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ModelLoadException">ONNX Runtime failed to run one of the model's graphs (its message is kept whole, on one line).</exception>
     public IReadOnlyList<ExtractionResult> ExtractBatch(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        EnterCall();
+        CancellationTokenSource? linked = null;
+        try
+        {
+            linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
+            return ExtractBatchCore(texts, linked.Token);
+        }
+        catch (OperationCanceledException error) when (_disposing.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ObjectDisposedException($"{nameof(SynthIEExtractor)} was disposed while this call was running.", error);
+        }
+        finally
+        {
+            linked?.Dispose();
+            Interlocked.Decrement(ref _activeCalls);
+        }
+    }
+
+    private ExtractionResult[] ExtractBatchCore(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
         var results = new ExtractionResult[texts.Count];
         var pending = new List<int>(Math.Min(texts.Count, _maxBatchSize));
         var inputs = new List<int[]>(pending.Capacity);
@@ -304,16 +346,32 @@ public sealed class SynthIEExtractor : IDisposable
     }
 
     /// <summary>Releases the ONNX Runtime sessions and the memory-mapped tries.</summary>
+    /// <remarks>Safe to call at any time, from any thread, more than once: calls in flight are cancelled (they end with
+    /// <see cref="ObjectDisposedException"/> within one decoding step) and waited for before anything is released.</remarks>
     public void Dispose()
     {
-        if (_disposed)
+        if (Interlocked.Exchange(ref _disposeState, 1) != 0)
         {
             return;
         }
 
-        _disposed = true;
+        _disposing.Cancel();
+        SpinWait.SpinUntil(() => Volatile.Read(ref _activeCalls) == 0);
         _model.Dispose();
         _constraint?.Dispose();
+        _disposing.Dispose();
+    }
+
+    /// <summary>Counts a call in, or throws when the extractor is disposed (the counterpart is in the call's finally).</summary>
+    private void EnterCall()
+    {
+        // Both sides use full fences (Interlocked): either Dispose sees this call counted, or this call sees the mark.
+        Interlocked.Increment(ref _activeCalls);
+        if (Volatile.Read(ref _disposeState) != 0)
+        {
+            Interlocked.Decrement(ref _activeCalls);
+            throw new ObjectDisposedException(nameof(SynthIEExtractor));
+        }
     }
 
     internal T5OnnxModel OnnxModel => _model;
@@ -377,6 +435,63 @@ public sealed class SynthIEExtractor : IDisposable
         catch (ArgumentException error)
         {
             throw new ModelLoadException(Path.Combine(directory, SynthIEManifest.FileName), error.Message, error);
+        }
+    }
+
+    /// <summary>Checks the options given in code against each other and <see cref="SynthIELimits"/>, before anything is loaded.</summary>
+    private static void ValidateOptions(SynthIEExtractorOptions options)
+    {
+        CheckRange(nameof(options.NumBeams), options.NumBeams, 1, SynthIELimits.MaxNumBeams);
+        CheckRange(nameof(options.NumReturnSequences), options.NumReturnSequences, 1, SynthIELimits.MaxNumBeams);
+        CheckRange(nameof(options.MaxNewTokens), options.MaxNewTokens, 1, SynthIELimits.MaxTokens);
+        CheckRange(nameof(options.MaxInputTokens), options.MaxInputTokens, 1, SynthIELimits.MaxTokens);
+        CheckRange(nameof(options.MaxBatchSize), options.MaxBatchSize, 1, SynthIELimits.MaxBatchSize);
+        CheckRange(nameof(options.IntraOpThreads), options.IntraOpThreads, 0, SynthIELimits.MaxIntraOpThreads,
+            $" ({SynthIELimits.MaxThreadsPerProcessor} × the {Environment.ProcessorCount} processors; 0 lets ONNX Runtime choose)");
+        CheckRange(nameof(options.CudaDeviceId), options.CudaDeviceId, 0, 1023);
+        if (options.LengthPenalty is double penalty && !double.IsFinite(penalty))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), penalty, $"SynthIEExtractorOptions.LengthPenalty must be a finite number, not {penalty}.");
+        }
+
+        if (options.NumBeams is int beams && options.NumReturnSequences is int returned && returned > beams)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), returned,
+                $"SynthIEExtractorOptions.NumReturnSequences is {returned}, more than NumBeams ({beams}): at most one candidate per beam is returned.");
+        }
+
+        static void CheckRange(string name, int? value, int min, int max, string note = "")
+        {
+            if (value is int v && (v < min || v > max))
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), v, $"SynthIEExtractorOptions.{name} is {v}; it must be between {min} and {max}{note}.");
+            }
+        }
+    }
+
+    private static string BeamsSource(DecodingOptions decoding, SynthIEExtractorOptions options, string manifestPath) =>
+        options.NumBeams is null ? $"NumBeams ({decoding.NumBeams}, from {manifestPath}'s num_beams)" : $"NumBeams ({decoding.NumBeams})";
+
+    /// <summary>Checks the decoding settings once the manifest's defaults are known.</summary>
+    private static void ValidateDecoding(DecodingOptions decoding, SynthIEExtractorOptions options, string manifestPath)
+    {
+        if (decoding.NumReturnSequences > decoding.NumBeams)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), decoding.NumReturnSequences,
+                $"SynthIEExtractorOptions.NumReturnSequences is {decoding.NumReturnSequences}, more than {BeamsSource(decoding, options, manifestPath)}: at most one candidate per beam is returned.");
+        }
+    }
+
+    /// <summary>Checks the size of one decoding step's logits once the graph has confirmed the vocabulary size.</summary>
+    private static void ValidateStepSize(DecodingOptions decoding, SynthIEExtractorOptions options, string manifestPath, int vocabularySize)
+    {
+        string beamsSource = BeamsSource(decoding, options, manifestPath);
+        long logits = (long)options.MaxBatchSize * decoding.NumBeams * vocabularySize;
+        if (logits > SynthIELimits.MaxLogitsPerStep)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxBatchSize,
+                $"SynthIEExtractorOptions.MaxBatchSize ({options.MaxBatchSize}) × {beamsSource} × the model's {vocabularySize} vocabulary ids is {logits} logits a step, " +
+                $"more than {SynthIELimits.MaxLogitsPerStep}: lower MaxBatchSize or NumBeams.");
         }
     }
 

@@ -29,8 +29,14 @@ public sealed class SynthIEManifest
     /// <summary>The schema version this library reads.</summary>
     public const int CurrentSchemaVersion = 1;
 
-    /// <summary>Gets the model's display name.</summary>
+    /// <summary>Gets the model's display name, exactly as written in the file.</summary>
     public string? Name { get; init; }
+
+    /// <summary>
+    /// Gets <see cref="Name"/> safe to print: control characters (terminal escape sequences among them) written as
+    /// <c>\uXXXX</c>, and cut after 200 characters with a note of the full length; <see langword="null"/> without a name.
+    /// </summary>
+    public string? DisplayName => Name is null ? null : DisplayText.Escape(Name);
 
     /// <summary>Gets the linearization name as written in the manifest (<c>subject_collapsed</c>, <c>fully_expanded</c> or <c>fully_expanded_et</c>).</summary>
     public string Linearization { get; init; } = "fully_expanded";
@@ -60,13 +66,13 @@ public sealed class SynthIEManifest
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            document = JsonDocument.Parse(File.ReadAllBytes(path), T5ModelConfig.JsonOptions);
         }
         catch (JsonException error)
         {
             throw new ModelLoadException(path, $"not valid JSON ({error.Message})", error);
         }
-        catch (IOException error)
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             throw new ModelLoadException(path, $"cannot be read ({error.Message})", error);
         }
@@ -76,7 +82,7 @@ public sealed class SynthIEManifest
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new ModelLoadException(path, "the top level must be a JSON object.");
+                throw new ModelLoadException(path, $"the top level must be a JSON object, not {T5ModelConfig.Kind(root)}.");
             }
 
             var known = new HashSet<string>(StringComparer.Ordinal) { "schema_version", "name", "linearization", "length_penalty", "num_beams", "max_new_tokens", "max_input_tokens", "world" };
@@ -84,7 +90,7 @@ public sealed class SynthIEManifest
             {
                 if (!known.Contains(property.Name))
                 {
-                    throw new ModelLoadException(path, $"unknown field \"{property.Name}\" (known fields: {string.Join(", ", known)}).");
+                    throw new ModelLoadException(path, $"unknown field {DisplayText.Quote(property.Name)} (known fields: {string.Join(", ", known)}).");
                 }
             }
 
@@ -97,7 +103,7 @@ public sealed class SynthIEManifest
             string linearization = String(root, "linearization", path) ?? "fully_expanded";
             if (linearization is not ("fully_expanded" or "subject_collapsed" or "fully_expanded_et"))
             {
-                throw new ModelLoadException(path, $"\"linearization\" is \"{linearization}\"; expected \"fully_expanded\", \"subject_collapsed\" or \"fully_expanded_et\".");
+                throw new ModelLoadException(path, $"\"linearization\" is {DisplayText.Quote(linearization)}; expected \"fully_expanded\", \"subject_collapsed\" or \"fully_expanded_et\".");
             }
 
             var manifest = new SynthIEManifest
@@ -105,10 +111,10 @@ public sealed class SynthIEManifest
                 Name = String(root, "name", path),
                 Linearization = linearization,
                 LengthPenalty = Number(root, "length_penalty", path) ?? 1.0,
-                NumBeams = Positive(root, "num_beams", path) ?? 10,
-                MaxNewTokens = Positive(root, "max_new_tokens", path) ?? 256,
-                MaxInputTokens = Positive(root, "max_input_tokens", path) ?? 256,
-                World = String(root, "world", path),
+                NumBeams = Positive(root, "num_beams", path, SynthIELimits.MaxNumBeams) ?? 10,
+                MaxNewTokens = Positive(root, "max_new_tokens", path, SynthIELimits.MaxTokens) ?? 256,
+                MaxInputTokens = Positive(root, "max_input_tokens", path, SynthIELimits.MaxTokens) ?? 256,
+                World = WorldPath(root, path),
             };
             return manifest;
         }
@@ -150,7 +156,7 @@ public sealed class SynthIEManifest
 
         return value.ValueKind == JsonValueKind.String
             ? value.GetString()
-            : throw new ModelLoadException(path, $"\"{field}\" must be a string, not {value.GetRawText()}.");
+            : throw new ModelLoadException(path, $"\"{field}\" must be a string, not {DisplayText.Escape(value.GetRawText())}.");
     }
 
     private static int? Int(JsonElement root, string field, string path)
@@ -162,13 +168,26 @@ public sealed class SynthIEManifest
 
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int result)
             ? result
-            : throw new ModelLoadException(path, $"\"{field}\" must be an integer, not {value.GetRawText()}.");
+            : throw new ModelLoadException(path, $"\"{field}\" must be an integer, not {DisplayText.Escape(value.GetRawText())}.");
     }
 
-    private static int? Positive(JsonElement root, string field, string path)
+    private static int? Positive(JsonElement root, string field, string path, int maximum)
     {
         int? value = Int(root, field, path);
-        return value is null or > 0 ? value : throw new ModelLoadException(path, $"\"{field}\" must be a positive integer, not {value}.");
+        return value is null || (value > 0 && value <= maximum)
+            ? value
+            : throw new ModelLoadException(path, $"\"{field}\" must be a positive integer no larger than {maximum} (SynthIELimits), not {value}.");
+    }
+
+    private static string? WorldPath(JsonElement root, string path)
+    {
+        string? world = String(root, "world", path);
+        if (world is not null && (world.Length == 0 || world.Contains('\0', StringComparison.Ordinal) || world.Length > 4096))
+        {
+            throw new ModelLoadException(path, $"\"world\" is {DisplayText.Quote(world)}, not a folder path.");
+        }
+
+        return world;
     }
 
     private static double? Number(JsonElement root, string field, string path)
@@ -180,6 +199,6 @@ public sealed class SynthIEManifest
 
         return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double result) && double.IsFinite(result)
             ? result
-            : throw new ModelLoadException(path, $"\"{field}\" must be a number, not {value.GetRawText()}.");
+            : throw new ModelLoadException(path, $"\"{field}\" must be a number, not {DisplayText.Escape(value.GetRawText())}.");
     }
 }

@@ -43,38 +43,94 @@ public sealed class T5ModelConfig
         ArgumentNullException.ThrowIfNull(configPath);
         using JsonDocument config = ReadJson(configPath);
         JsonElement root = config.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new ModelLoadException(configPath, $"the top level must be a JSON object, not {Kind(root)}.");
+        }
+
         if (root.TryGetProperty("model_type", out JsonElement modelType) && modelType.ValueKind == JsonValueKind.String
             && !string.Equals(modelType.GetString(), "t5", StringComparison.Ordinal))
         {
-            throw new ModelLoadException(configPath, $"\"model_type\" is \"{modelType.GetString()}\"; only T5 models (\"t5\") are supported.");
+            throw new ModelLoadException(configPath, $"\"model_type\" is {DisplayText.Quote(modelType.GetString())}; only T5 models (\"t5\") are supported.");
         }
 
-        int layers = RequiredPositive(root, "num_layers", configPath);
-        int startToken = OptionalInt(root, "decoder_start_token_id", configPath) ?? 0;
-        int eos = OptionalInt(root, "eos_token_id", configPath) ?? 1;
-        int pad = OptionalInt(root, "pad_token_id", configPath) ?? 0;
+        // Sizes are checked against SynthIELimits before anything is sized by them.
+        int layers = RequiredPositive(root, "num_layers", configPath, SynthIELimits.MaxLayers);
+        int decoderLayers = OptionalInt(root, "num_decoder_layers", configPath) is int d && d > 0 ? d : layers;
+        CheckMaximum(decoderLayers, "num_decoder_layers", configPath, SynthIELimits.MaxLayers);
+        int vocabulary = RequiredPositive(root, "vocab_size", configPath, SynthIELimits.MaxVocabularySize);
+        var tokens = new TokenIdField[]
+        {
+            new("decoder_start_token_id", OptionalInt(root, "decoder_start_token_id", configPath) ?? 0, configPath),
+            new("eos_token_id", OptionalInt(root, "eos_token_id", configPath) ?? 1, configPath),
+            new("pad_token_id", OptionalInt(root, "pad_token_id", configPath) ?? 0, configPath),
+        };
 
         string generationPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configPath))!, "generation_config.json");
         if (File.Exists(generationPath))
         {
             using JsonDocument generation = ReadJson(generationPath);
-            startToken = OptionalInt(generation.RootElement, "decoder_start_token_id", generationPath) ?? startToken;
-            eos = OptionalInt(generation.RootElement, "eos_token_id", generationPath) ?? eos;
-            pad = OptionalInt(generation.RootElement, "pad_token_id", generationPath) ?? pad;
+            if (generation.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new ModelLoadException(generationPath, $"the top level must be a JSON object, not {Kind(generation.RootElement)}.");
+            }
+
+            for (int i = 0; i < tokens.Length; i++)
+            {
+                if (OptionalInt(generation.RootElement, tokens[i].Field, generationPath) is int id)
+                {
+                    tokens[i] = new(tokens[i].Field, id, generationPath);
+                }
+            }
+        }
+
+        foreach (TokenIdField token in tokens)
+        {
+            if (token.Value < 0 || token.Value >= vocabulary)
+            {
+                throw new ModelLoadException(token.Path, $"field \"{token.Field}\" is {token.Value}, not a token id of this model (0 to vocab_size - 1 = {vocabulary - 1}).");
+            }
         }
 
         return new T5ModelConfig
         {
-            ModelDimension = RequiredPositive(root, "d_model", configPath),
-            HeadDimension = RequiredPositive(root, "d_kv", configPath),
-            HeadCount = RequiredPositive(root, "num_heads", configPath),
+            ModelDimension = RequiredPositive(root, "d_model", configPath, SynthIELimits.MaxDimension),
+            HeadDimension = RequiredPositive(root, "d_kv", configPath, SynthIELimits.MaxDimension),
+            HeadCount = RequiredPositive(root, "num_heads", configPath, SynthIELimits.MaxHeads),
             EncoderLayerCount = layers,
-            DecoderLayerCount = OptionalInt(root, "num_decoder_layers", configPath) is int decoderLayers && decoderLayers > 0 ? decoderLayers : layers,
-            VocabularySize = RequiredPositive(root, "vocab_size", configPath),
-            DecoderStartTokenId = startToken,
-            EndOfSequenceTokenId = eos,
-            PadTokenId = pad,
+            DecoderLayerCount = decoderLayers,
+            VocabularySize = vocabulary,
+            DecoderStartTokenId = tokens[0].Value,
+            EndOfSequenceTokenId = tokens[1].Value,
+            PadTokenId = tokens[2].Value,
         };
+    }
+
+    /// <summary>How a JSON file's options are read: comments and trailing commas allowed, nesting up to 1,024 deep
+    /// (ignored fields may hold deep values; System.Text.Json's default of 64 rejects valid files).</summary>
+    internal static JsonDocumentOptions JsonOptions { get; } = new()
+    {
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+        MaxDepth = 1024,
+    };
+
+    internal static string Kind(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => element.ValueKind.ToString(),
+    };
+
+    private static void CheckMaximum(int value, string field, string path, int maximum)
+    {
+        if (value > maximum)
+        {
+            throw new ModelLoadException(path, $"field \"{field}\" is {value}, more than this library's limit of {maximum} (SynthIELimits).");
+        }
     }
 
     private static JsonDocument ReadJson(string path)
@@ -86,15 +142,19 @@ public sealed class T5ModelConfig
 
         try
         {
-            return JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            return JsonDocument.Parse(File.ReadAllBytes(path), JsonOptions);
         }
         catch (JsonException error)
         {
             throw new ModelLoadException(path, $"not valid JSON ({error.Message})", error);
         }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelLoadException(path, $"cannot be read ({error.Message})", error);
+        }
     }
 
-    private static int RequiredPositive(JsonElement root, string field, string path)
+    private static int RequiredPositive(JsonElement root, string field, string path, int maximum)
     {
         int? value = OptionalInt(root, field, path) ?? throw new ModelLoadException(path, $"required field \"{field}\" is missing.");
         if (value <= 0)
@@ -102,6 +162,7 @@ public sealed class T5ModelConfig
             throw new ModelLoadException(path, $"field \"{field}\" must be a positive integer, not {value}.");
         }
 
+        CheckMaximum(value.Value, field, path, maximum);
         return value.Value;
     }
 
@@ -124,9 +185,11 @@ public sealed class T5ModelConfig
 
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out int result))
         {
-            throw new ModelLoadException(path, $"field \"{field}\" must be an integer, not {value.GetRawText()}.");
+            throw new ModelLoadException(path, $"field \"{field}\" must be an integer, not {DisplayText.Escape(value.GetRawText())}.");
         }
 
         return result;
     }
+
+    private readonly record struct TokenIdField(string Field, int Value, string Path);
 }

@@ -375,6 +375,10 @@ internal sealed class T5OnnxDecoder : IDecoderStep, IDisposable
         {
             throw new OperationCanceledException("Decoding was cancelled during a decoder step.");
         }
+        catch (OnnxRuntimeException error)
+        {
+            throw _model.RunFailure(session, error);
+        }
         finally
         {
             _statistics?.AddDecoderRun(Stopwatch.GetTimestamp() - start);

@@ -97,7 +97,16 @@ internal sealed class T5OnnxModel : IDisposable
         using OrtValue mask = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Int64, shape);
         attentionMask.AsSpan(0, itemCount * length).CopyTo(mask.GetTensorMutableDataAsSpan<long>());
         // The collection only disposes its values; the single output is handed over to the caller instead.
-        IDisposableReadOnlyCollection<OrtValue> outputs = Encoder.Run(runOptions, EncoderInputNames, [ids, mask], EncoderOutputNames);
+        IDisposableReadOnlyCollection<OrtValue> outputs;
+        try
+        {
+            outputs = Encoder.Run(runOptions, EncoderInputNames, [ids, mask], EncoderOutputNames);
+        }
+        catch (OnnxRuntimeException error) when (!runOptions.Terminate)
+        {
+            throw RunFailure(Encoder, error);
+        }
+
         return new T5EncoderOutput(outputs[0], attentionMask, itemCount, length);
     }
 
@@ -143,13 +152,15 @@ internal sealed class T5OnnxModel : IDisposable
         }
         catch (OnnxRuntimeException error)
         {
-            throw new ModelLoadException(path, $"ONNX Runtime could not load this graph: {error.Message}", error);
+            throw new ModelLoadException(path, $"ONNX Runtime could not load this graph: {OneLine(error.Message)}", error);
         }
     }
 
     private void Validate()
     {
+        // The layer count sizes the lists of names below: compare it with the graph's first.
         int layers = Config.DecoderLayerCount;
+        RequireLayerCount(MergedDecoder ?? DecoderWithPast!, Files.MergedDecoder ?? Files.DecoderWithPast!, layers);
         RequireInputs(Encoder, Files.Encoder, ("input_ids", TensorElementType.Int64, 2), ("attention_mask", TensorElementType.Int64, 2));
         RequireOutput(Encoder, Files.Encoder, "last_hidden_state", TensorElementType.Float, 3, lastDimension: Config.ModelDimension, "d_model");
 
@@ -176,7 +187,7 @@ internal sealed class T5OnnxModel : IDisposable
             string path = Files.MergedDecoder!;
             RequireInputs(MergedDecoder, path, [.. common, .. past, ("use_cache_branch", TensorElementType.Bool, 1)]);
             RequireDecoderOutputs(MergedDecoder, path, layers, withEncoderPresents: true);
-            RequireLayerCount(MergedDecoder, path, layers);
+            RequireHeads(MergedDecoder, path);
         }
         else
         {
@@ -184,16 +195,55 @@ internal sealed class T5OnnxModel : IDisposable
             RequireDecoderOutputs(Decoder!, Files.Decoder!, layers, withEncoderPresents: true);
             RequireInputs(DecoderWithPast!, Files.DecoderWithPast!, [.. common, .. past]);
             RequireDecoderOutputs(DecoderWithPast!, Files.DecoderWithPast!, layers, withEncoderPresents: false);
-            RequireLayerCount(DecoderWithPast!, Files.DecoderWithPast!, layers);
+            RequireHeads(Decoder!, Files.Decoder!);
+            RequireHeads(DecoderWithPast!, Files.DecoderWithPast!);
         }
     }
+
+    /// <summary>
+    /// Checks the head axis (dimension 1) of every key/value input and output whose size the graph fixes against
+    /// <c>num_heads</c>: the decoder builds its cache tensors with that many heads, and a mismatch would only show at the
+    /// first decoding step.
+    /// </summary>
+    private void RequireHeads(InferenceSession session, string path)
+    {
+        foreach ((string name, NodeMetadata meta) in session.InputMetadata.Concat(session.OutputMetadata))
+        {
+            bool keyValue = name.StartsWith("past_key_values.", StringComparison.Ordinal) || name.StartsWith("present.", StringComparison.Ordinal);
+            if (keyValue && meta.Dimensions.Length == 4 && meta.Dimensions[1] > 0 && meta.Dimensions[1] != Config.HeadCount)
+            {
+                throw new ModelLoadException(path,
+                    $"\"{name}\" has {meta.Dimensions[1]} attention heads (dimension 1 of [{string.Join(", ", meta.Dimensions)}]), but config.json says num_heads = {Config.HeadCount}.");
+            }
+        }
+    }
+
+    /// <summary>Returns the file a session was loaded from.</summary>
+    public string PathOf(InferenceSession session) =>
+        ReferenceEquals(session, Encoder) ? Files.Encoder
+        : ReferenceEquals(session, MergedDecoder) ? Files.MergedDecoder!
+        : ReferenceEquals(session, Decoder) ? Files.Decoder!
+        : Files.DecoderWithPast!;
+
+    /// <summary>
+    /// Turns an ONNX Runtime failure while running <paramref name="session"/> into a <see cref="ModelLoadException"/>
+    /// naming the graph's file, with ONNX Runtime's whole message on one line (its later lines say which node failed).
+    /// </summary>
+    public ModelLoadException RunFailure(InferenceSession session, OnnxRuntimeException error)
+    {
+        return new ModelLoadException(PathOf(session), $"ONNX Runtime failed to run this graph: {OneLine(error.Message)}", error);
+    }
+
+    /// <summary>Joins a multi-line ONNX Runtime message into one line, so that tools that show first lines keep all of it.</summary>
+    private static string OneLine(string message) =>
+        string.Join(" | ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static void RequireLayerCount(InferenceSession session, string path, int layers)
     {
         int found = session.InputMetadata.Keys.Count(name => name.StartsWith("past_key_values.", StringComparison.Ordinal) && name.EndsWith(".decoder.key", StringComparison.Ordinal));
         if (found != layers)
         {
-            throw new ModelLoadException(path, $"has past inputs for {found} decoder layers, but config.json says num_decoder_layers = {layers}.");
+            throw new ModelLoadException(path, $"has past_key_values.* inputs for {found} decoder layers, but config.json says num_decoder_layers = {layers}.");
         }
     }
 

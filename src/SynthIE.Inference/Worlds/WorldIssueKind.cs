@@ -20,4 +20,17 @@ public enum WorldIssueKind
 
     /// <summary>The name gives no tokens at all with the tokenizer (reported by the constraint builder, not the loader).</summary>
     TokenizesToNothing,
+
+    /// <summary>
+    /// The name holds characters the tokenizer cannot encode (its ids contain <c>&lt;unk&gt;</c>, as CJK or emoji do for
+    /// T5), so the model could never write it back (reported by the constraint builder, not the loader).
+    /// </summary>
+    UnknownToken,
+
+    /// <summary>
+    /// The tokenizer does not give the name back unchanged (encode, then decode: characters it normalizes, such as
+    /// ligatures or full-width letters), so an output naming it could not be matched to the world; SynthIE's
+    /// <c>genie_t5_tokenizeable</c> world leaves these out (reported by the constraint builder, not the loader).
+    /// </summary>
+    ChangedByTokenizer,
 }

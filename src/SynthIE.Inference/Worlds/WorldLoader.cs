@@ -228,6 +228,10 @@ public static class WorldLoader
         {
             throw new WorldFileException(path, lineNumber, $"malformed JSON ({exception.Message}).", exception);
         }
+        catch (InvalidOperationException exception)
+        {
+            throw new WorldFileException(path, lineNumber, $"a string is not valid text: invalid UTF-8 or an escaped lone surrogate ({exception.Message}).", exception);
+        }
 
         if (!hasId || id.IsEmpty)
         {
@@ -244,9 +248,10 @@ public static class WorldLoader
     {
         byte[] bytes = File.ReadAllBytes(path);
         var lines = new LineCounter(bytes);
+        long current = 1;
         try
         {
-            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 1024 });
             if (!reader.Read())
             {
                 throw new WorldFileException(path, 0, "the file is empty.");
@@ -257,6 +262,7 @@ public static class WorldLoader
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     long line = lines.LineOf(reader.TokenStartIndex);
+                    current = line;
                     if (reader.TokenType != JsonTokenType.String)
                     {
                         throw new WorldFileException(path, line, $"expected a list of names (strings) but found {reader.TokenType}.");
@@ -270,6 +276,7 @@ public static class WorldLoader
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     long line = lines.LineOf(reader.TokenStartIndex);
+                    current = line;
                     ReadOnlySpan<char> id = Chars(ids, ids.Bytes(ref reader), path, line);
                     if (id.IsEmpty)
                     {
@@ -304,7 +311,7 @@ public static class WorldLoader
 
                     if (!found)
                     {
-                        throw new WorldFileException(path, line, $"the value for id '{id}' must be a label or a list starting with the label.");
+                        throw new WorldFileException(path, line, $"the value for id '{DisplayText.Escape(id.ToString())}' must be a label or a list starting with the label.");
                     }
                 }
             }
@@ -317,6 +324,10 @@ public static class WorldLoader
         {
             throw new WorldFileException(path, (exception.LineNumber ?? -1) + 1, $"malformed JSON ({exception.Message}).", exception);
         }
+        catch (InvalidOperationException exception)
+        {
+            throw new WorldFileException(path, current, $"a string is not valid text: invalid UTF-8 or an escaped lone surrogate ({exception.Message}).", exception);
+        }
     }
 
     /// <summary>Reads a JSON list of ids into a table (UTF-8, no strings); repeats are counted.</summary>
@@ -325,6 +336,7 @@ public static class WorldLoader
         byte[] bytes = File.ReadAllBytes(path);
         var lines = new LineCounter(bytes);
         var scratch = new Utf8TextScratch();
+        long current = 1;
         try
         {
             // Count first so that the table is allocated once at its final size.
@@ -349,6 +361,7 @@ public static class WorldLoader
                     throw new WorldFileException(path, lines.LineOf(reader.TokenStartIndex), $"expected an id (string) in the list but found {reader.TokenType}.");
                 }
 
+                current = lines.LineOf(reader.TokenStartIndex);
                 ReadOnlySpan<byte> id = scratch.Bytes(ref reader);
                 if (id.IsEmpty)
                 {
@@ -374,6 +387,10 @@ public static class WorldLoader
         catch (JsonException exception)
         {
             throw new WorldFileException(path, (exception.LineNumber ?? -1) + 1, $"malformed JSON ({exception.Message}).", exception);
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new WorldFileException(path, current, $"a string is not valid text: invalid UTF-8 or an escaped lone surrogate ({exception.Message}).", exception);
         }
     }
 

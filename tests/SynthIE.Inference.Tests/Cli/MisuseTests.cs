@@ -121,9 +121,9 @@ public sealed class MisuseTests : IClassFixture<CliModelFixture>
         Cli.Run(Short("--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "text"))
             .AssertOneLineError(2, $"--threads ({threads}) is above the limit of");
         Cli.Run(Short("--threads", "10000", "text")).AssertOneLineError(2, "--threads (10000) is above the limit of");
-        Cli.Run("extract", "-m", _fixture.ModelDirectory, "--beams", "100000", "text").AssertOneLineError(2, "--beams (100000) is above the limit of 64");
-        Cli.Run("extract", "-m", _fixture.ModelDirectory, "--max-new-tokens", "2000000000", "text").AssertOneLineError(2, "--max-new-tokens (2000000000) is above the limit of 4,096");
-        Cli.Run(Short("--max-input-tokens", "100000", "text")).AssertOneLineError(2, "--max-input-tokens (100000) is above the limit of 4,096");
+        Cli.Run("extract", "-m", _fixture.ModelDirectory, "--beams", "100000", "text").AssertOneLineError(2, "--beams (100000) is above the limit of 256");
+        Cli.Run("extract", "-m", _fixture.ModelDirectory, "--max-new-tokens", "2000000000", "text").AssertOneLineError(2, "--max-new-tokens (2000000000) is above the limit of 8,192");
+        Cli.Run(Short("--max-input-tokens", "100000", "text")).AssertOneLineError(2, "--max-input-tokens (100000) is above the limit of 8,192");
         Cli.Run(Short("--batch-size", "1000000", "text")).AssertOneLineError(2, "--batch-size (1000000) is above the limit of 1,024");
     }
 

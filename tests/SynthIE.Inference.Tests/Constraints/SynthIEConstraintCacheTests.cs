@@ -42,7 +42,9 @@ public sealed class SynthIEConstraintCacheTests
             foreach (PrefixCaseFile.Case @case in Cases.Value.Linearizations["subject_collapsed"].Cases.Take(3000))
             {
                 Assert.Equal(Replay(inMemory, @case.Prefix), Replay(loaded, @case.Prefix));
-                Assert.Equal(@case.Allowed.Order(), Replay(loaded, @case.Prefix));
+                // A world leaves out names the tokenizer cannot encode (<unk>), which SynthIE's reference keeps: the
+                // constraint allows a subset of what it allows (exact parity is SynthIEConstraint.FromNames's, tested elsewhere).
+                Assert.Subset(@case.Allowed.ToHashSet(), Replay(loaded, @case.Prefix).ToHashSet());
             }
         }
 
