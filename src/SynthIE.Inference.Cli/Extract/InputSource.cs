@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
 using SynthIE.Inference.Cli.Common;
+using SynthIE.Inference.Internal;
 
 namespace SynthIE.Inference.Cli.Extract;
 

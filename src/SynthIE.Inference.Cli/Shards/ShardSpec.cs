@@ -95,7 +95,7 @@ internal readonly record struct ShardSpec
         int slash = value.IndexOf('/', StringComparison.Ordinal);
         if (slash < 0 || !TryParseNumber(value[..slash], out int index) || !TryParseNumber(value[(slash + 1)..], out int count))
         {
-            throw CliException.Usage($"--shard '{Escape(value)}' is not I/N (shard I of N, counted from 0, e.g. 3/8) or auto.");
+            throw CliException.Usage($"--shard '{SafeText.Escape(value)}' is not I/N (shard I of N, counted from 0, e.g. 3/8) or auto.");
         }
 
         if (countOption is { } c && c != count)
@@ -129,7 +129,7 @@ internal readonly record struct ShardSpec
             int close = template.IndexOf('}', i + 1);
             if (close < 0)
             {
-                throw CliException.Usage($"--output '{Escape(template)}': '{{' at character {i + 1} is not closed; placeholders are {{shard}}, {{shard:05}} and {{count}}.");
+                throw CliException.Usage($"--output '{SafeText.Escape(template)}': '{{' at character {i + 1} is not closed; placeholders are {{shard}}, {{shard:05}} and {{count}}.");
             }
 
             string placeholder = template[(i + 1)..close];
@@ -140,12 +140,12 @@ internal readonly record struct ShardSpec
             {
                 "shard" => Index,
                 "count" => Count,
-                _ => throw CliException.Usage($"--output '{Escape(template)}': unknown placeholder '{{{Escape(placeholder)}}}'; placeholders are {{shard}}, {{shard:05}} and {{count}}."),
+                _ => throw CliException.Usage($"--output '{SafeText.Escape(template)}': unknown placeholder '{{{SafeText.Escape(placeholder)}}}'; placeholders are {{shard}}, {{shard:05}} and {{count}}."),
             };
             sawShard |= name == "shard";
             if (format.Length > 0 && (format.Length > 2 || !format.All(char.IsAsciiDigit)))
             {
-                throw CliException.Usage($"--output '{Escape(template)}': '{{{Escape(placeholder)}}}' has the width '{Escape(format)}'; give the digits to pad to, e.g. {{shard:05}}.");
+                throw CliException.Usage($"--output '{SafeText.Escape(template)}': '{{{SafeText.Escape(placeholder)}}}' has the width '{SafeText.Escape(format)}'; give the digits to pad to, e.g. {{shard:05}}.");
             }
 
             int width = format.Length == 0 ? 0 : int.Parse(format, NumberStyles.None, CultureInfo.InvariantCulture);
@@ -155,7 +155,7 @@ internal readonly record struct ShardSpec
 
         if (!sawShard && Count > 1)
         {
-            throw CliException.Usage($"--output '{Escape(template)}' has no {{shard}} placeholder, so all {Count} shards would write the same file; use e.g. facts-{{shard:05}}.jsonl.");
+            throw CliException.Usage($"--output '{SafeText.Escape(template)}' has no {{shard}} placeholder, so all {Count} shards would write the same file; use e.g. facts-{{shard:05}}.jsonl.");
         }
 
         return result.ToString();
@@ -213,19 +213,8 @@ internal readonly record struct ShardSpec
     }
 
     private static int Variable(string name, string text) =>
-        TryParseNumber(text, out int value) ? value : throw CliException.Usage($"--shard auto: {name}='{Escape(text)}' is not a whole number.");
+        TryParseNumber(text, out int value) ? value : throw CliException.Usage($"--shard auto: {name}='{SafeText.Escape(text)}' is not a whole number.");
 
     private static bool TryParseNumber(string text, out int value) =>
         int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out value);
-
-    private static string Escape(string text)
-    {
-        var builder = new StringBuilder(Math.Min(text.Length, 200));
-        foreach (char ch in text.Length > 200 ? text[..200] : text)
-        {
-            _ = char.IsControl(ch) ? builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)ch:x4}") : builder.Append(ch);
-        }
-
-        return text.Length > 200 ? builder.Append('…').ToString() : builder.ToString();
-    }
 }

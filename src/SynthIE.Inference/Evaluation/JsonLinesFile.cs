@@ -1,14 +1,19 @@
-using System.IO.Compression;
+using System.Text;
 using System.Text.Json;
+using SynthIE.Inference.Internal;
+using SynthIE.Inference.Worlds;
 
 namespace SynthIE.Inference.Evaluation;
 
 /// <summary>
 /// Reads a JSON Lines file (gzip-compressed when its name ends with <c>.gz</c>) one line at a time, handing each
-/// non-blank line to a callback as parsed JSON. Blank lines are counted, never silently dropped.
+/// non-blank line to a callback as parsed JSON. Blank lines are counted, never silently dropped; invalid UTF-8 and gzip
+/// data that ends early or fails its CRC are errors naming the line reached, never silently replaced or cut.
 /// </summary>
 internal static class JsonLinesFile
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>Reads every line.</summary>
     /// <param name="path">The file.</param>
     /// <param name="readLine">Called with each non-blank line's location and root element.</param>
@@ -24,16 +29,25 @@ internal static class JsonLinesFile
         {
             using Stream file = File.OpenRead(path);
             using Stream content = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
-                ? new GZipStream(file, CompressionMode.Decompress)
+                ? new CheckedGzipStream(new BufferedStream(file, 1 << 16))
                 : file;
-            using var reader = new StreamReader(content, detectEncodingFromByteOrderMarks: true);
-            while (reader.ReadLine() is { } line)
+            Utf8LineReader.ForEachLine(content, (bytes, number) =>
             {
-                lineNumber++;
+                lineNumber = (int)number;
+                string line;
+                try
+                {
+                    line = StrictUtf8.GetString(bytes);
+                }
+                catch (DecoderFallbackException error)
+                {
+                    throw new EvaluationDataException(path, lineNumber, "is not valid UTF-8 text (the file must be UTF-8)", error);
+                }
+
                 if (string.IsNullOrWhiteSpace(line))
                 {
                     blankLines++;
-                    continue;
+                    return;
                 }
 
                 var location = new JsonLineLocation(path, lineNumber);
@@ -59,7 +73,7 @@ internal static class JsonLinesFile
                         throw location.Error("a string or field name is not valid Unicode text (it has an unpaired surrogate escape such as \\ud800).", error);
                     }
                 }
-            }
+            });
         }
         catch (IOException error)
         {
@@ -67,7 +81,7 @@ internal static class JsonLinesFile
         }
         catch (InvalidDataException error)
         {
-            throw new EvaluationDataException(path, lineNumber, $"is not valid gzip data ({error.Message})", error);
+            throw new EvaluationDataException(path, lineNumber + 1, $"is not valid gzip data after line {lineNumber} ({error.Message})", error);
         }
         catch (UnauthorizedAccessException error)
         {

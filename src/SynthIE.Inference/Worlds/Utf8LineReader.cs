@@ -6,9 +6,22 @@ internal delegate void Utf8LineHandler(ReadOnlySpan<byte> line, long lineNumber)
 /// <summary>Streams a UTF-8 text file line by line without a string per line (a byte-order mark is skipped).</summary>
 internal static class Utf8LineReader
 {
+    /// <summary>Calls <paramref name="handler"/> for each line of a file.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="handler">Receives each line and its number.</param>
     public static void ForEachLine(string path, Utf8LineHandler handler)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        ForEachLine(stream, handler);
+    }
+
+    /// <summary>Calls <paramref name="handler"/> for each line of a stream (read to its end, not disposed).</summary>
+    /// <param name="stream">The bytes.</param>
+    /// <param name="handler">Receives each line and its number.</param>
+    public static void ForEachLine(Stream stream, Utf8LineHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(handler);
         byte[] buffer = new byte[1 << 20];
         int filled = 0;
         long lineNumber = 0;

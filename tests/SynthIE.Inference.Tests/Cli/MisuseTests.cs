@@ -233,11 +233,11 @@ public sealed class MisuseTests : IClassFixture<CliModelFixture>
 
         Assert.Equal(0, result.ExitCode);
         string loaded = Assert.Single(result.Error.Split('\n'), line => line.StartsWith("Loaded ", StringComparison.Ordinal));
-        Assert.StartsWith("Loaded \\u001b]0;owned\\u0007\\u001b[31mred", loaded, StringComparison.Ordinal);
+        Assert.StartsWith("Loaded \\u001B]0;owned\\u0007\\u001B[31mred", loaded, StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', result.Error);
         Assert.DoesNotContain('\u0007', result.Error);
         Assert.InRange(loaded.Length, 100, 1000);
-        Assert.Contains("more characters", loaded, StringComparison.Ordinal);
+        Assert.Contains("characters in all)", loaded, StringComparison.Ordinal);
     }
 
     /// <summary>A folder with the fixture model's files linked and a synthie.json naming the model <paramref name="name"/>.</summary>

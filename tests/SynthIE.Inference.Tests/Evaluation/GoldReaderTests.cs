@@ -76,6 +76,38 @@ public sealed class GoldReaderTests : IDisposable
         }
     }
 
+    [Fact]
+    public void A_truncated_gzipped_gold_file_fails_naming_the_line_reached_instead_of_scoring_fewer_documents()
+    {
+        string[] lines = [.. File.ReadLines(SharedData.File("data/rebel-sample/sample.jsonl")).Take(200)];
+        string gzipped = _files.PathOf("gold.jsonl.gz");
+        using (FileStream output = File.Create(gzipped))
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
+        {
+            gzip.Write(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", lines) + "\n"));
+        }
+
+        byte[] whole = File.ReadAllBytes(gzipped);
+        File.WriteAllBytes(gzipped, whole.AsSpan(0, whole.Length / 2).ToArray());
+        EvaluationDataException error = Assert.Throws<EvaluationDataException>(() => GoldReader.Read(gzipped));
+        Assert.StartsWith(gzipped + ":", error.Message, StringComparison.Ordinal);
+        Assert.Contains("truncated", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Invalid_utf8_in_a_gold_file_fails_naming_the_line_instead_of_being_replaced()
+    {
+        string path = _files.PathOf("gold.jsonl");
+        byte[] first = System.Text.Encoding.UTF8.GetBytes(JsonLines.SynthIEGold(0) + "\n");
+        byte[] second = System.Text.Encoding.UTF8.GetBytes(JsonLines.SynthIEGold(1).Replace("Text of", "Te\u00e9xt of", StringComparison.Ordinal) + "\n");
+        int accent = Array.IndexOf(second, (byte)0xC3);
+        second[accent + 1] = (byte)'x'; // 0xC3 followed by an ASCII byte: not UTF-8
+        File.WriteAllBytes(path, [.. first, .. second]);
+
+        EvaluationDataException error = Assert.Throws<EvaluationDataException>(() => GoldReader.Read(path));
+        Assert.StartsWith(path + ":2: is not valid UTF-8", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("{\"id\": 1, \"text\": \"t\", \"triplets\": [", 1, "not valid JSON")]
     [InlineData("[1, 2]", 1, "the line must be a JSON object, not an array")]

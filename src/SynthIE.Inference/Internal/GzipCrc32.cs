@@ -1,4 +1,4 @@
-namespace SynthIE.Inference.Cli.Extract;
+namespace SynthIE.Inference.Internal;
 
 /// <summary>The CRC-32 of gzip's trailer (IEEE 802.3, reflected polynomial 0xEDB88320), computed incrementally.</summary>
 internal struct GzipCrc32

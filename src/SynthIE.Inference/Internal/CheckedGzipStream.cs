@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace SynthIE.Inference.Cli.Extract;
+namespace SynthIE.Inference.Internal;
 
 /// <summary>
 /// Decompresses gzip data (one member or several, concatenated) and checks what .NET's <see cref="GZipStream"/> lets
