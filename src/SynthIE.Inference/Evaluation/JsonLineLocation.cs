@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using SynthIE.Inference.Internal;
 
 namespace SynthIE.Inference.Evaluation;
 
@@ -26,7 +27,7 @@ internal readonly record struct JsonLineLocation(string FilePath, int LineNumber
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            throw Error($"{what} must be a JSON object, not {Describe(element)}.");
+            throw Error($"{what} must be a JSON object, not {JsonValueKinds.Describe(element)}.");
         }
     }
 
@@ -55,7 +56,7 @@ internal readonly record struct JsonLineLocation(string FilePath, int LineNumber
         JsonElement value = Required(owner, name, where);
         if (value.ValueKind != JsonValueKind.Array)
         {
-            throw Error($"field {Path(where, name)} must be a JSON array, not {Describe(value)}.");
+            throw Error($"field {Path(where, name)} must be a JSON array, not {JsonValueKinds.Describe(value)}.");
         }
 
         return value;
@@ -71,7 +72,7 @@ internal readonly record struct JsonLineLocation(string FilePath, int LineNumber
         JsonElement value = Required(owner, name, where);
         if (value.ValueKind != JsonValueKind.String)
         {
-            throw Error($"field {Path(where, name)} must be a string, not {Describe(value)}.");
+            throw Error($"field {Path(where, name)} must be a string, not {JsonValueKinds.Describe(value)}.");
         }
 
         return Text(value, Path(where, name));
@@ -88,7 +89,7 @@ internal readonly record struct JsonLineLocation(string FilePath, int LineNumber
         {
             JsonValueKind.String => Text(value, $"\"{name}\""),
             JsonValueKind.Number => value.GetRawText(),
-            _ => throw Error($"field \"{name}\" must be a string or a number, not {Describe(value)}."),
+            _ => throw Error($"field \"{name}\" must be a string or a number, not {JsonValueKinds.Describe(value)}."),
         };
         if (id.Length == 0)
         {
@@ -135,15 +136,4 @@ internal readonly record struct JsonLineLocation(string FilePath, int LineNumber
     }
 
     private static string Path(string where, string name) => where.Length == 0 ? $"\"{name}\"" : $"{where}.{name}";
-
-    private static string Describe(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => element.ValueKind.ToString(),
-    };
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SynthIE.Inference.Internal;
 
 namespace SynthIE.Inference.Models;
 
@@ -82,7 +83,7 @@ public sealed class SynthIEManifest
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new ModelLoadException(path, $"the top level must be a JSON object, not {T5ModelConfig.Kind(root)}.");
+                throw new ModelLoadException(path, $"the top level must be a JSON object, not {JsonValueKinds.Describe(root)}.");
             }
 
             var known = new HashSet<string>(StringComparer.Ordinal) { "schema_version", "name", "linearization", "length_penalty", "num_beams", "max_new_tokens", "max_input_tokens", "world" };

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SynthIE.Inference.Internal;
 
 namespace SynthIE.Inference.Models;
 
@@ -45,7 +46,7 @@ public sealed class T5ModelConfig
         JsonElement root = config.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new ModelLoadException(configPath, $"the top level must be a JSON object, not {Kind(root)}.");
+            throw new ModelLoadException(configPath, $"the top level must be a JSON object, not {JsonValueKinds.Describe(root)}.");
         }
 
         if (root.TryGetProperty("model_type", out JsonElement modelType) && modelType.ValueKind == JsonValueKind.String
@@ -72,7 +73,7 @@ public sealed class T5ModelConfig
             using JsonDocument generation = ReadJson(generationPath);
             if (generation.RootElement.ValueKind != JsonValueKind.Object)
             {
-                throw new ModelLoadException(generationPath, $"the top level must be a JSON object, not {Kind(generation.RootElement)}.");
+                throw new ModelLoadException(generationPath, $"the top level must be a JSON object, not {JsonValueKinds.Describe(generation.RootElement)}.");
             }
 
             for (int i = 0; i < tokens.Length; i++)
@@ -113,16 +114,6 @@ public sealed class T5ModelConfig
         AllowTrailingCommas = true,
         CommentHandling = JsonCommentHandling.Skip,
         MaxDepth = 1024,
-    };
-
-    internal static string Kind(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => element.ValueKind.ToString(),
     };
 
     private static void CheckMaximum(int value, string field, string path, int maximum)

@@ -18,7 +18,7 @@ public sealed class StreamProcessTests : IClassFixture<CliModelFixture>
     [Fact]
     public async Task Dev_stdin_is_read_once_and_every_text_is_extracted()
     {
-        using Process process = Start("extract", "-m", _fixture.ModelDirectory, "--max-new-tokens", "8", "--beams", "1", "--no-progress", "-i", "/dev/stdin");
+        using Process process = ToolProcess.Start("extract", "-m", _fixture.ModelDirectory, "--max-new-tokens", "8", "--beams", "1", "--no-progress", "-i", "/dev/stdin");
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         await process.StandardInput.WriteAsync("Paris is in France.\nRome is in Italy.\nBerlin is in Germany.\n");
@@ -43,7 +43,7 @@ public sealed class StreamProcessTests : IClassFixture<CliModelFixture>
         }
 
         string output = _fixture.PathOf("out.jsonl");
-        using Process process = Start("extract", "-m", _fixture.ModelDirectory, "--max-new-tokens", "8", "--beams", "1", "--batch-size", "1", "--no-progress", "-i", fifo, "-o", output);
+        using Process process = ToolProcess.Start("extract", "-m", _fixture.ModelDirectory, "--max-new-tokens", "8", "--beams", "1", "--batch-size", "1", "--no-progress", "-i", fifo, "-o", output);
         Task<string> stderr = process.StandardError.ReadToEndAsync();
 
         try
@@ -88,7 +88,7 @@ public sealed class StreamProcessTests : IClassFixture<CliModelFixture>
     public async Task A_closed_stdout_pipe_ends_the_run_with_exit_141_and_one_line()
     {
         string[] texts = [.. Enumerable.Range(0, 40).Select(i => $"Text {i}: Paris is the capital of France.")];
-        using Process process = Start(["extract", "-m", _fixture.ModelDirectory, "--max-new-tokens", "8", "--beams", "1", "--batch-size", "1", "-q", .. texts]);
+        using Process process = ToolProcess.Start(["extract", "-m", _fixture.ModelDirectory, "--max-new-tokens", "8", "--beams", "1", "--batch-size", "1", "-q", .. texts]);
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(Bound);
         string? first = await process.StandardOutput.ReadLineAsync(cancel.Token);
@@ -115,26 +115,5 @@ public sealed class StreamProcessTests : IClassFixture<CliModelFixture>
             process.Kill(entireProcessTree: true);
             Assert.Fail($"the tool did not exit within {Bound.TotalSeconds} s");
         }
-    }
-
-    private static Process Start(params string[] args)
-    {
-        string tool = Path.Combine(AppContext.BaseDirectory, "SynthIE.Inference.Cli.dll");
-        Assert.True(File.Exists(tool), $"the built tool is missing: {tool}");
-        string dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(tool);
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start)!;
     }
 }

@@ -41,7 +41,7 @@ public sealed class ToolProcessTests : IClassFixture<CliModelFixture>
         string output = _fixture.PathOf("out.jsonl");
         string[] args = ["extract", "-m", _fixture.ModelDirectory, "--max-new-tokens", "24", "--beams", "3", "--batch-size", "1", "-i", input, "-o", output, "--no-progress"];
 
-        using Process process = Start(args);
+        using Process process = ToolProcess.Start(args);
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         while (!process.HasExited && (!File.Exists(output) || new FileInfo(output).Length == 0))
         {
@@ -77,31 +77,10 @@ public sealed class ToolProcessTests : IClassFixture<CliModelFixture>
 
     private static (int Code, string Stdout, string Stderr) RunToEnd(params string[] args)
     {
-        using Process process = Start(args);
+        using Process process = ToolProcess.Start(args);
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
         return (process.ExitCode, stdout.Result, stderr.Result);
-    }
-
-    private static Process Start(string[] args)
-    {
-        string tool = Path.Combine(AppContext.BaseDirectory, "SynthIE.Inference.Cli.dll");
-        Assert.True(File.Exists(tool), $"the built tool is missing: {tool}");
-        string dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(tool);
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start)!;
     }
 }
