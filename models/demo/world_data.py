@@ -134,7 +134,7 @@ REGIONS = [
     ("Saxony", "Q1202", "Saxony", "Germany"), ("Lombardy", "Q1210", "Lombardy", "Italy"), ("Tuscany", "Q1273", "Tuscany", "Italy"),
     ("Veneto", "Q1243", "Veneto", "Italy"), ("Campania", "Q1438", "Campania", "Italy"), ("Piedmont", "Q1216", "Piedmont", "Italy"),
     ("Catalonia", "Q5705", "Catalonia", "Spain"), ("Andalusia", "Q5783", "Andalusia", "Spain"), ("Scotland", "Q22", "Scotland", "United_Kingdom"),
-    ("Ontario", "Q1904", "Ontario", "Canada"), ("Quebec", "Q176", "Quebec", "Canada"), ("British_Columbia", "Q1973", "British Columbia", "Canada"),
+    ("Ontario", "Q1904", "Ontario", "Canada"), ("Quebec", "Q176", "Quebec", "Canada"), ("British_Columbia", "Q1974", "British Columbia", "Canada"),
     ("New_South_Wales", "Q3224", "New South Wales", "Australia"), ("New_York_(state)", "Q1384", "New York State", "United_States"),
     ("California", "Q99", "California", "United_States"), ("Illinois", "Q1204", "Illinois", "United_States"),
     ("Massachusetts", "Q771", "Massachusetts", "United_States"), ("Washington_(state)", "Q1223", "Washington State", "United_States"),
