@@ -141,6 +141,8 @@ def main():
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--checkpoint-every", type=int, default=100)
     ap.add_argument("--export-only", action="store_true")
+    ap.add_argument("--resume", action="store_true",
+                    help="continue from the last checkpoint up to --steps, with a fresh optimizer, --warmup and cosine decay from --lr")
     ap.add_argument("--max-minutes", type=float, default=72, help="stop (and export) after this long; 0: no limit")
     args = ap.parse_args()
 
@@ -167,15 +169,28 @@ def main():
           f"{len(train)} training texts", flush=True)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98))
 
+    first = 0
+    start = time.time()
+    if args.resume:
+        saved = torch.load(ckpt_path)
+        model.load_state_dict(saved["model"])
+        first = saved["step"]
+        rng = random.Random(args.seed + first)  # other batches than the first run's opening ones
+        print(f"resuming from step {first}", flush=True)
+
     def lr_at(step):
+        step -= first
         if step < args.warmup:
             return args.lr * (step + 1) / args.warmup
-        progress = (step - args.warmup) / max(1, args.steps - args.warmup)
+        progress = (step - args.warmup) / max(1, args.steps - first - args.warmup)
+        if args.max_minutes:  # with a time limit, decay by whichever is further along: steps or time
+            progress = max(progress, (time.time() - start) / (args.max_minutes * 60))
         return args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
 
-    step, start = 0, time.time()
-    log = open(os.path.join(args.work, "loss.tsv"), "w")
-    log.write("step\tseconds\ttrain_loss\teval_loss\n")
+    step, start = first, time.time()
+    log = open(os.path.join(args.work, "loss.tsv"), "a" if args.resume else "w")
+    if not args.resume:
+        log.write("step\tseconds\ttrain_loss\teval_loss\n")
     queue = []
     running = None
     done = False
