@@ -2,7 +2,7 @@
 # Set-up and build entry point. ONNX Runtime and every other .NET dependency come from nuget.org through restore.
 #
 #   ./build.sh test [dotnet test args]   install what the tests need, build everything, run the test suite (what CI runs)
-#   ./build.sh run [model-dir] [text ...] the main job: extract facts (default: a generated demo model, random weights)
+#   ./build.sh run [model-dir] [text ...] the main job: extract facts (default: the demo model trained here, see models/README.md)
 #   ./build.sh pack                      pack the NuGet packages (library and synthie tool) into artifacts/packages
 #   ./build.sh setup                     only install what the tests need (Debian packages, transformers.js harness)
 #
@@ -94,14 +94,16 @@ case "$cmd" in
     if [ $# -gt 0 ] && [ -d "$1" ]; then
       model=$1; shift
     else
-      # No model given: a generated tiny T5 with the demo world (random weights), made once into .models/demo.
+      # No model given: the demo model (a small T5 trained here on templated sentences about the demo world; not
+      # SynthIE), written into .models/demo from the committed weights, again whenever the weights file changes.
       model="$root/.models/demo"
-      if [ ! -f "$model/synthie.json" ]; then
+      weights="$root/models/demo/synthie-demo.weights"
+      if [ ! -f "$model/synthie.json" ] || [ "$weights" -nt "$model/synthie.json" ]; then
         dotnet run --project src/SynthIE.Inference.Cli -c Release "${msbuild_props[@]}" -- \
-          models make-test --output "$model" --demo-world --overwrite
+          models demo --output "$model" --overwrite
       fi
-      echo "build.sh: demo model $model — its weights are RANDOM, so the facts below are meaningless;"
-      echo "          pass an exported SynthIE model directory to extract real facts: ./build.sh run <model-dir> [text ...]"
+      echo "build.sh: demo model $model — a small T5 trained in this repository on templated sentences about ~480 entities;"
+      echo "          it is not SynthIE and only handles similar sentences. For real use: ./build.sh run <exported-synthie-model-dir> [text ...]"
     fi
     dotnet run --project samples/QuickStart -c Release "${msbuild_props[@]}" -- "$model" "$@" ;;
   pack)

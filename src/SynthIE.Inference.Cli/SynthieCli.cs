@@ -117,6 +117,7 @@ internal static class SynthieCli
 
         var models = new Command("models", "Model folders.");
         models.Subcommands.Add(new MakeTestModelCommand().Build(context));
+        models.Subcommands.Add(new DemoModelCommand().Build(context));
         root.Subcommands.Add(models);
 
         root.SetAction(parse =>

@@ -23,7 +23,7 @@ internal sealed class MakeTestModelCommand
     private readonly Option<string> _linearization = CliOptions.Choice("--linearization", "The linearization written to synthie.json", "fully_expanded", "fully_expanded", "subject_collapsed", "fully_expanded_et");
     private readonly Option<double?> _lengthPenalty = CliOptions.Double("--length-penalty", "Length penalty written to synthie.json (default 1.0).");
     private readonly Option<string?> _world = CliOptions.Path("--world", "World folder to copy into the model (as world/, named in synthie.json).", "DIR");
-    private readonly Option<bool> _demoWorld = CliOptions.Flag("--demo-world", "Copy the tool's small demo world (25 entities, 17 relations) into the model.");
+    private readonly Option<bool> _demoWorld = CliOptions.Flag("--demo-world", "Copy the tool's demo world (about 480 entities, 30 relations) into the model.");
     private readonly Option<string?> _name = CliOptions.Path("--name", "Model name written to synthie.json.", "NAME");
     private readonly Option<bool> _overwrite = CliOptions.Flag("--overwrite", "Write into a folder that is not empty (files of the same names are replaced).");
     private readonly Option<bool> _quiet = CliOptions.Flag("--quiet", "Nothing on standard error but errors.", "-q");

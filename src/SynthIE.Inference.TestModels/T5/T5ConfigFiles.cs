@@ -8,7 +8,7 @@ internal static class T5ConfigFiles
 {
     private static readonly JsonWriterOptions Indented = new() { Indented = true };
 
-    public static void WriteConfig(string path, T5TestModelOptions o)
+    public static void WriteConfig(string path, T5TestModelOptions o, string generator, bool seeded)
     {
         using FileStream stream = File.Create(path);
         using var w = new Utf8JsonWriter(stream, Indented);
@@ -37,10 +37,14 @@ internal static class T5ConfigFiles
         w.WriteNumber("relative_attention_max_distance", o.RelativeAttentionMaxDistance);
         w.WriteNumber("relative_attention_num_buckets", o.RelativeAttentionNumBuckets);
         w.WriteStartObject("synthie_test_model");
-        w.WriteString("generator", "SynthIE.Inference.TestModels (seeded random weights, not a trained model)");
-        w.WriteNumber("seed", o.Seed);
-        w.WriteNumber("logit_std", ShortestDouble(o.LogitStd));
-        w.WriteNumber("eos_target_length", o.EosTargetLength);
+        w.WriteString("generator", generator);
+        if (seeded)
+        {
+            w.WriteNumber("seed", o.Seed);
+            w.WriteNumber("logit_std", ShortestDouble(o.LogitStd));
+            w.WriteNumber("eos_target_length", o.EosTargetLength);
+        }
+
         w.WriteEndObject();
         w.WriteBoolean("tie_word_embeddings", false);
         w.WriteString("torch_dtype", "float32");

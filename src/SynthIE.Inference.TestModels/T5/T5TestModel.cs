@@ -49,9 +49,28 @@ public static class T5TestModel
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        return Write(directory, options, new T5WeightGenerator(options));
+    }
+
+    /// <summary>
+    /// Writes a model whose weights come from a trained weights file (see <see cref="T5TrainedWeights"/>) into
+    /// <paramref name="directory"/>, in the same layout as the generated models.
+    /// </summary>
+    /// <param name="directory">Destination folder.</param>
+    /// <param name="weights">The trained weights; their <see cref="T5TrainedWeights.Options"/> give the shape.</param>
+    /// <param name="writeTransformersJsLayout">Whether to write the <c>onnx/</c> copies for transformers.js too.</param>
+    /// <returns>The paths written.</returns>
+    public static T5TestModelFiles Write(string directory, T5TrainedWeights weights, bool writeTransformersJsLayout = false)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(weights);
+        return Write(directory, weights.Options with { WriteTransformersJsLayout = writeTransformersJsLayout }, weights);
+    }
+
+    private static T5TestModelFiles Write(string directory, T5TestModelOptions options, IT5WeightSource weights)
+    {
         string root = Path.GetFullPath(directory);
         Directory.CreateDirectory(root);
-        var weights = new T5WeightGenerator(options);
 
         var files = new T5TestModelFiles(
             root,
@@ -67,7 +86,7 @@ public static class T5TestModel
         Save(files.Decoder, BuildDecoder(options, weights, withPast: false), options);
         Save(files.DecoderWithPast, BuildDecoder(options, weights, withPast: true), options);
         Save(files.DecoderMerged, BuildMergedDecoder(options, weights), options);
-        T5ConfigFiles.WriteConfig(files.Config, options);
+        T5ConfigFiles.WriteConfig(files.Config, options, weights.Description, seeded: weights is T5WeightGenerator);
         T5ConfigFiles.WriteGenerationConfig(files.GenerationConfig);
 
         if (files.TransformersJsDirectory is { } onnxDirectory)
@@ -95,7 +114,7 @@ public static class T5TestModel
     private static void Save(string path, OnnxGraphBuilder graph, T5TestModelOptions options)
         => OnnxModelWriter.Write(path, graph, Opset, options.AlwaysUseExternalData || graph.InitializerBytes >= ExternalDataThresholdBytes);
 
-    private static OnnxGraphBuilder BuildEncoder(T5TestModelOptions o, T5WeightGenerator weights)
+    private static OnnxGraphBuilder BuildEncoder(T5TestModelOptions o, IT5WeightSource weights)
     {
         var g = new OnnxGraphBuilder("encoder");
         weights.AddEncoderWeights(g);
@@ -106,7 +125,7 @@ public static class T5TestModel
         return g;
     }
 
-    private static OnnxGraphBuilder BuildDecoder(T5TestModelOptions o, T5WeightGenerator weights, bool withPast)
+    private static OnnxGraphBuilder BuildDecoder(T5TestModelOptions o, IT5WeightSource weights, bool withPast)
     {
         var g = new OnnxGraphBuilder(withPast ? "decoder_with_past" : "decoder");
         weights.AddDecoderWeights(g, crossKeyValue: !withPast);
@@ -116,7 +135,7 @@ public static class T5TestModel
         return g;
     }
 
-    private static OnnxGraphBuilder BuildMergedDecoder(T5TestModelOptions o, T5WeightGenerator weights)
+    private static OnnxGraphBuilder BuildMergedDecoder(T5TestModelOptions o, IT5WeightSource weights)
     {
         var g = new OnnxGraphBuilder("decoder_merged");
         weights.AddDecoderWeights(g, crossKeyValue: true);

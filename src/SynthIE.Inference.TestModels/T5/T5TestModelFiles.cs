@@ -1,6 +1,6 @@
 namespace SynthIE.Inference.TestModels.T5;
 
-/// <summary>The files <see cref="T5TestModel.Write"/> wrote (full paths).</summary>
+/// <summary>The files <see cref="T5TestModel.Write(string, T5TestModelOptions)"/> (or its trained-weights overload) wrote (full paths).</summary>
 /// <param name="Directory">The model directory.</param>
 /// <param name="Encoder"><c>encoder_model.onnx</c>.</param>
 /// <param name="Decoder"><c>decoder_model.onnx</c> (no past).</param>

@@ -32,7 +32,7 @@ namespace SynthIE.Inference.TestModels.T5;
 /// state and the spread come from a reference forward pass (<see cref="T5ReferenceForward"/>) over seeded random inputs.
 /// </para>
 /// </remarks>
-internal sealed class T5WeightGenerator
+internal sealed class T5WeightGenerator : IT5WeightSource
 {
     /// <summary>The end-of-sequence id of T5.</summary>
     public const int EosTokenId = 1;
@@ -69,6 +69,9 @@ internal sealed class T5WeightGenerator
         Register(_decoderNames, T5WeightNames.LmHead, FillLmHead, m, options.VocabSize);
         _calibration = new Lazy<LmHeadCalibration>(Calibrate);
     }
+
+    /// <inheritdoc/>
+    public string Description => "SynthIE.Inference.TestModels (seeded random weights, not a trained model)";
 
     /// <summary>Gets the values of a float weight by name (generated now).</summary>
     public float[] Values(string name)

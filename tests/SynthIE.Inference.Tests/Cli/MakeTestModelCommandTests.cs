@@ -27,7 +27,7 @@ public sealed class MakeTestModelCommandTests : IClassFixture<CliModelFixture>
 
         using var extractor = SynthIEExtractor.Create(output, new SynthIEExtractorOptions { MaxNewTokens = 16, NumBeams = 2 });
         Assert.True(extractor.IsConstrained);
-        Assert.Equal(25, extractor.World!.Entities.LabelCount);
+        Assert.Equal(481, extractor.World!.Entities.LabelCount);
         Assert.Equal("subject_collapsed", extractor.Linearization.Identifier);
         Assert.Equal(0.6, extractor.LengthPenalty);
         Assert.All(extractor.Extract("Paris is the capital of France.").Facts, fact => Assert.NotEmpty(fact.Subject.WikidataIds));

@@ -35,16 +35,16 @@ public sealed class WorldBuildCommandTests : IClassFixture<CliModelFixture>
         string cache = Path.Combine(world, ".synthie-cache");
         Assert.True(File.Exists(Path.Combine(cache, "entities.trie")));
         Assert.True(File.Exists(Path.Combine(cache, "relations.trie")));
-        Assert.Contains("entities:  25 names, 25 ids", first.Out, StringComparison.Ordinal);
-        Assert.Contains("relations: 17 names, 17 ids", first.Out, StringComparison.Ordinal);
-        Assert.Matches(@"Entity trie: 25 names, 0 skipped, [\d,]+ nodes; built", first.Out);
-        Assert.Matches(@"Relation trie: 17 names, 0 skipped, [\d,]+ nodes; built", first.Out);
+        Assert.Contains("entities:  481 names, 481 ids", first.Out, StringComparison.Ordinal);
+        Assert.Contains("relations: 30 names, 30 ids", first.Out, StringComparison.Ordinal);
+        Assert.Matches(@"Entity trie: 481 names, 0 skipped, [\d,]+ nodes; built", first.Out);
+        Assert.Matches(@"Relation trie: 30 names, 0 skipped, [\d,]+ nodes; built", first.Out);
         Assert.Contains("Building the tries ...", first.Error, StringComparison.Ordinal);
 
         CliResult second = Cli.Run("world", "build", world, "--tokenizer", tokenizer, "-q");
         Assert.Equal(0, second.ExitCode);
         Assert.Equal(string.Empty, second.Error);
-        Assert.Contains("Entity trie: 25 names, 0 skipped", second.Out, StringComparison.Ordinal);
+        Assert.Contains("Entity trie: 481 names, 0 skipped", second.Out, StringComparison.Ordinal);
         Assert.Contains("cache file was current", second.Out, StringComparison.Ordinal);
 
         CliResult rebuilt = Cli.Run("world", "build", world, "--tokenizer", tokenizer, "--rebuild", "-q");

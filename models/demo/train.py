@@ -1,0 +1,236 @@
+#!/usr/bin/python3
+"""Trains the demo model on CPU and writes its compact weights file.
+
+    /usr/bin/python3 models/demo/make_data.py          # world, facts.tsv, models/demo/.data/{train,eval}.jsonl
+    /usr/bin/python3 models/demo/train.py              # trains, checkpoints to models/demo/.work/, writes the weights
+    /usr/bin/python3 models/demo/train.py --export-only  # weights file from the last checkpoint
+
+Seeded (torch, python); 2 threads (torch.set_num_threads). The weights file (models/demo/synthie-demo.weights) is the
+format SynthIE.Inference.TestModels' T5TrainedWeights reads; see models/README.md.
+"""
+import argparse
+import json
+import math
+import os
+import random
+import struct
+import sys
+import time
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from t5_model import Config, DemoT5, UNK  # noqa: E402
+
+MAGIC = b"SYNTHIEW"
+VERSION = 1
+
+
+def load(path):
+    return [json.loads(line) for line in open(path, encoding="utf-8")]
+
+
+def batches(examples, batch_size, rng):
+    """Length-bucketed batches (similar input lengths together), shuffled."""
+    order = sorted(range(len(examples)), key=lambda i: (len(examples[i]["input_ids"]) + rng.random()))
+    chunks = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+    rng.shuffle(chunks)
+    return chunks
+
+
+def collate(examples, idx, rng, unk_rate):
+    inputs = [list(examples[i]["input_ids"]) for i in idx]
+    targets = [examples[i]["target_ids"] for i in idx]
+    if unk_rate > 0:
+        for seq in inputs:
+            for j in range(len(seq) - 1):
+                if rng.random() < unk_rate:
+                    seq[j] = UNK
+    n = max(map(len, inputs))
+    t = max(map(len, targets))
+    ids = torch.zeros(len(idx), n, dtype=torch.long)
+    mask = torch.zeros(len(idx), n, dtype=torch.long)
+    dec = torch.zeros(len(idx), t, dtype=torch.long)
+    labels = torch.full((len(idx), t), -100, dtype=torch.long)
+    for b, (x, y) in enumerate(zip(inputs, targets)):
+        ids[b, :len(x)] = torch.tensor(x)
+        mask[b, :len(x)] = 1
+        dec[b, 1:len(y)] = torch.tensor(y[:-1])  # decoder start token 0, then the target shifted right
+        labels[b, :len(y)] = torch.tensor(y)
+    return ids, mask, dec, labels
+
+
+def loss_of(model, ids, mask, dec, labels):
+    states = model.decode(dec, model.encode(ids, mask), mask)
+    logp = model.log_probs_compact(states)
+    cols = model.col_of_id[labels.clamp(min=0)]
+    valid = labels >= 0
+    picked = logp.gather(-1, cols.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+    return -(picked * valid).sum() / valid.sum()
+
+
+def export(model, path):
+    """Writes the compact weights: header JSON, then tensors (fp16 rows / int32 ids), little-endian, in header order."""
+    c = model.c
+    tensors = []
+
+    def add(name, t, dtype):
+        tensors.append((name, t.detach().cpu().contiguous(), dtype))
+
+    add("shared.ids", model.input_vocab.to(torch.int32), "int32")
+    add("shared.rows", model.shared.weight, "float16")
+    add("lm_head.ids", model.target_vocab.to(torch.int32), "int32")
+    add("lm_head.rows", model.lm_head.weight, "float16")
+    add("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", model.enc_bias.weight, "float16")
+    add("decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", model.dec_bias.weight, "float16")
+    for stack, blocks in (("encoder", model.encoder), ("decoder", model.decoder)):
+        for i, b in enumerate(blocks):
+            p = f"{stack}.block.{i}.layer."
+            for proj in "qkvo":
+                add(f"{p}0.SelfAttention.{proj}.weight", getattr(b.self_attn, proj).weight, "float16")
+            add(f"{p}0.layer_norm.weight", b.norm0.weight, "float16")
+            ff = 1
+            if stack == "decoder":
+                for proj in "qkvo":
+                    add(f"{p}1.EncDecAttention.{proj}.weight", getattr(b.cross_attn, proj).weight, "float16")
+                add(f"{p}1.layer_norm.weight", b.norm1.weight, "float16")
+                ff = 2
+            for proj in ("wi_0", "wi_1", "wo"):
+                add(f"{p}{ff}.DenseReluDense.{proj}.weight", getattr(b.ff, proj).weight, "float16")
+            add(f"{p}{ff}.layer_norm.weight", b.norm_ff.weight, "float16")
+        add(f"{stack}.final_layer_norm.weight", (model.enc_final if stack == "encoder" else model.dec_final).weight, "float16")
+    header = {
+        "format": "synthie-demo-weights", "version": VERSION,
+        "config": {"d_model": c.d_model, "d_kv": c.d_kv, "num_heads": c.num_heads, "d_ff": c.d_ff, "num_layers": c.num_layers,
+                   "num_decoder_layers": c.num_decoder_layers, "vocab_size": c.vocab_size,
+                   "relative_attention_num_buckets": c.num_buckets, "relative_attention_max_distance": c.max_distance,
+                   "layer_norm_epsilon": c.eps, "feed_forward_proj": "gated-gelu", "unknown_input_id": UNK},
+        "layout": "linear weights as PyTorch stores them, [out, in]; shared.rows[i] is the embedding of id shared.ids[i] (other ids: the row of unknown_input_id); lm_head.rows[i] is the lm_head row of id lm_head.ids[i] (other ids: zeros)",
+        "tensors": [{"name": n, "dtype": d, "shape": list(t.shape)} for n, t, d in tensors],
+    }
+    blob = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    blob += b" " * ((-len(blob)) % 8)
+    with open(path + ".tmp", "wb") as f:
+        f.write(MAGIC)
+        f.write(struct.pack("<I", len(blob)))
+        f.write(blob)
+        for _, t, d in tensors:
+            if d == "float16":
+                f.write(t.to(torch.float16).numpy().astype("<f2").tobytes())
+            else:
+                f.write(t.to(torch.int32).numpy().astype("<i4").tobytes())
+    os.replace(path + ".tmp", path)
+    return os.path.getsize(path)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=os.path.join(HERE, ".data"))
+    ap.add_argument("--work", default=os.path.join(HERE, ".work"))
+    ap.add_argument("--out", default=os.path.join(HERE, "synthie-demo.weights"))
+    ap.add_argument("--steps", type=int, default=700)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--d-model", type=int, default=128)
+    ap.add_argument("--d-ff", type=int, default=256)
+    ap.add_argument("--heads", type=int, default=4)
+    ap.add_argument("--layers", type=int, default=2)
+    ap.add_argument("--checkpoint-every", type=int, default=100)
+    ap.add_argument("--export-only", action="store_true")
+    ap.add_argument("--resume", action="store_true",
+                    help="continue from the last checkpoint up to --steps, with a fresh optimizer, --warmup and cosine decay from --lr")
+    ap.add_argument("--max-minutes", type=float, default=72, help="stop (and export) after this long; 0: no limit")
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = random.Random(args.seed)
+    os.makedirs(args.work, exist_ok=True)
+    vocab = json.load(open(os.path.join(args.data, "vocab.json")))
+    c = Config(d_model=args.d_model, d_kv=args.d_model // args.heads, num_heads=args.heads, d_ff=args.d_ff,
+               num_layers=args.layers, num_decoder_layers=args.layers)
+    model = DemoT5(c, vocab["input_ids"], vocab["target_ids"])
+    ckpt_path = os.path.join(args.work, "checkpoint.pt")
+    if args.export_only:
+        model.load_state_dict(torch.load(ckpt_path)["model"])
+        model.eval()
+        print(f"wrote {args.out} ({export(model, args.out)} bytes)")
+        return
+
+    train = load(os.path.join(args.data, "train.jsonl"))
+    evals = load(os.path.join(args.data, "eval.jsonl"))[:256]
+    n_params = sum(p.numel() for p in model.parameters())
+    print(f"model: d_model {c.d_model}, {c.num_layers}+{c.num_decoder_layers} layers, {c.num_heads} heads of {c.d_kv}, d_ff {c.d_ff}; "
+          f"{n_params} trained parameters; input rows {len(model.input_vocab)}, output rows {len(model.target_vocab)}; "
+          f"{len(train)} training texts", flush=True)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98))
+
+    first = 0
+    start = time.time()
+    if args.resume:
+        saved = torch.load(ckpt_path)
+        model.load_state_dict(saved["model"])
+        first = saved["step"]
+        rng = random.Random(args.seed + first)  # other batches than the first run's opening ones
+        print(f"resuming from step {first}", flush=True)
+
+    def lr_at(step):
+        step -= first
+        if step < args.warmup:
+            return args.lr * (step + 1) / args.warmup
+        progress = (step - args.warmup) / max(1, args.steps - first - args.warmup)
+        if args.max_minutes:  # with a time limit, decay by whichever is further along: steps or time
+            progress = max(progress, (time.time() - start) / (args.max_minutes * 60))
+        return args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
+
+    step, start = first, time.time()
+    log = open(os.path.join(args.work, "loss.tsv"), "a" if args.resume else "w")
+    if not args.resume:
+        log.write("step\tseconds\ttrain_loss\teval_loss\n")
+    queue = []
+    running = None
+    done = False
+    while not done:
+        if not queue:
+            queue = batches(train, args.batch, rng)
+        idx = queue.pop()
+        model.train()
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step)
+        loss = loss_of(model, *collate(train, idx, rng, 0.03))
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        running = loss.item() if running is None else 0.95 * running + 0.05 * loss.item()
+        step += 1
+        elapsed = time.time() - start
+        if args.max_minutes and elapsed > args.max_minutes * 60:
+            done = True
+        if step >= args.steps:
+            done = True
+        if step % 50 == 0 or step == 1 or done:
+            eval_loss = ""
+            if step % args.checkpoint_every == 0 or done or step == 1:
+                model.eval()
+                with torch.no_grad():
+                    total = 0.0
+                    for i in range(0, len(evals), 64):
+                        total += loss_of(model, *collate(evals, list(range(i, min(i + 64, len(evals)))), rng, 0)).item() * min(64, len(evals) - i)
+                eval_loss = f"{total / len(evals):.4f}"
+                torch.save({"model": model.state_dict(), "step": step}, ckpt_path)
+                export(model, args.out)
+            print(f"step {step} {elapsed:.0f}s loss {loss.item():.4f} avg {running:.4f} lr {lr_at(step):.2e} eval {eval_loss}", flush=True)
+            log.write(f"{step}\t{elapsed:.0f}\t{running:.4f}\t{eval_loss}\n")
+            log.flush()
+    model.eval()
+    size = export(model, args.out)
+    print(f"done: {step} steps in {time.time() - start:.0f}s; wrote {args.out} ({size} bytes)", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Diagnostics;
+using SynthIE.Inference.Cli.Common;
+using SynthIE.Inference.Cli.Progress;
+using SynthIE.Inference.Models;
+using SynthIE.Inference.TestModels.T5;
+using SynthIE.Inference.Tokenization;
+
+namespace SynthIE.Inference.Cli.Models;
+
+/// <summary>
+/// <c>synthie models demo</c>: writes the demo model folder (optimum-layout ONNX files and config.json generated from
+/// the tool's trained demo weights by the project's own ONNX writer, the T5 tokenizer, synthie.json and the demo world)
+/// that <c>extract</c> and <see cref="SynthIEExtractor.Create(string, SynthIEExtractorOptions?)"/> load like any exported model.
+/// </summary>
+internal sealed class DemoModelCommand
+{
+    private readonly Option<string?> _output = CliOptions.Path("--output", "The model folder to write (created; must be empty unless --overwrite).", "DIR", "-o");
+    private readonly Option<string?> _weights = CliOptions.Path("--weights", "A weights file written by models/demo/train.py (default: the tool's own demo weights).", "FILE");
+    private readonly Option<string?> _tokenizer = CliOptions.Path("--tokenizer", "T5 tokenizer to copy in (spiece.model, tokenizer.json, or a folder with one); default: the shared T5 tokenizer when found.", "PATH");
+    private readonly Option<bool> _overwrite = CliOptions.Flag("--overwrite", "Write into a folder that is not empty (files of the same names are replaced).");
+    private readonly Option<bool> _quiet = CliOptions.Flag("--quiet", "Nothing on standard error but errors.", "-q");
+
+    /// <summary>Builds the command.</summary>
+    /// <param name="context">The context the action runs with.</param>
+    /// <returns>The command.</returns>
+    public Command Build(CliContext context)
+    {
+        var command = new Command("demo", "Write the demo model: a small T5 trained here on templated sentences about the demo world (not SynthIE).");
+        foreach (Option option in (Option[])[_output, _weights, _tokenizer, _overwrite, _quiet])
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parse => Run(parse, context));
+        return command;
+    }
+
+    private int Run(ParseResult parse, CliContext context)
+    {
+        context.Quiet = parse.GetValue(_quiet);
+        string output = parse.GetValue(_output) is { } o ? Path.GetFullPath(o) : throw CliException.Usage("--output DIR is required.");
+        if (File.Exists(output))
+        {
+            throw new CliException($"{output} is a file; --output takes a folder.");
+        }
+
+        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !parse.GetValue(_overwrite))
+        {
+            throw new CliException($"{output} is not empty: choose an empty or new folder, or pass --overwrite.");
+        }
+
+        string tokenizerPath = TokenizerSource.Resolve(parse.GetValue(_tokenizer));
+        T5Tokenizer tokenizer = TokenizerSource.Load(tokenizerPath);
+        if (tokenizer.VocabularySize > T5TestModelOptions.T5VocabSize)
+        {
+            throw new CliException($"{tokenizerPath}: {Formats.Count(tokenizer.VocabularySize, "id")}, more than the demo model's {Formats.Count(T5TestModelOptions.T5VocabSize)}: not a T5 tokenizer.");
+        }
+
+        T5TrainedWeights weights;
+        string? weightsPath = parse.GetValue(_weights) is { } w ? Path.GetFullPath(w) : null;
+        try
+        {
+            weights = weightsPath is null ? DemoModel.LoadEmbedded() : T5TrainedWeights.Load(weightsPath);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"cannot read the demo weights: {e.Message}");
+        }
+
+        var clock = Stopwatch.StartNew();
+        Directory.CreateDirectory(output);
+        ProgressRunner.Step(context, context.Quiet ? ProgressStyle.Off : ProgressStyle.Auto, "Writing the demo model's ONNX files", () => T5TestModel.Write(output, weights));
+        string copiedTokenizer = ModelFolderFiles.CopyTokenizer(tokenizerPath, output);
+        string world = Path.Combine(output, "world");
+        if (Directory.Exists(world))
+        {
+            Directory.Delete(world, recursive: true);
+        }
+
+        DemoWorld.WriteTo(world);
+        new SynthIEManifest
+        {
+            Name = DemoModel.ManifestName,
+            Linearization = "subject_collapsed",
+            LengthPenalty = 1.0,
+            NumBeams = 5,
+            MaxNewTokens = 160,
+            World = "world",
+        }.Save(Path.Combine(output, SynthIEManifest.FileName));
+
+        long bytes = Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories).Sum(file => new FileInfo(file).Length);
+        TextWriter writer = context.Out;
+        writer.WriteLine($"Wrote the demo model to {output} ({Formats.Count(bytes / 1024, "KiB", "KiB")}, in {Formats.Duration(clock.Elapsed)}) from {weightsPath ?? "the tool's demo weights"}:");
+        writer.WriteLine($"  ONNX files and config.json (optimum's layout; d_model {weights.Options.DModel}, {weights.Options.NumLayers}+{weights.Options.NumDecoderLayers} layers), {copiedTokenizer}, {SynthIEManifest.FileName} (subject_collapsed), world/ (the demo world).");
+        writer.WriteLine("It is a small T5 trained in this repository on templated sentences about the demo world's entities, not SynthIE: it extracts their facts from similar sentences only.");
+        writer.Flush();
+        return ExitCodes.Success;
+    }
+}
