@@ -98,9 +98,9 @@ pids+=("$(cat "$work/run/slurmd.pid")")
 for _ in $(seq 100); do sinfo -h -o %T 2>/dev/null | grep -q idle && break; sleep 0.2; done
 sinfo -h -o %T | grep -q idle || fail "the Slurm node did not become idle: $(sinfo 2>&1)"
 
-# The model: the demo model (./build.sh run writes it), else a generated one.
+# The model: the demo model trained in this repository (else, if it cannot be written, a generated one).
 model="$work/model"
-"${synthie[@]}" models demo --output "$model" >/dev/null 2>&1 \
+"${synthie[@]}" models demo --output "$model" --overwrite --tokenizer "$shared/data/t5-tokenizer/spiece.model" >/dev/null 2>&1 \
   || "${synthie[@]}" models make-test --output "$model" --demo-world --overwrite --tokenizer "$shared/data/t5-tokenizer/spiece.model" >/dev/null \
   || fail "could not write a model into $model"
 

@@ -37,14 +37,16 @@ public sealed class WorldBuildCommandTests : IClassFixture<CliModelFixture>
         Assert.True(File.Exists(Path.Combine(cache, "relations.trie")));
         Assert.Contains("entities:  481 names, 481 ids", first.Out, StringComparison.Ordinal);
         Assert.Contains("relations: 30 names, 30 ids", first.Out, StringComparison.Ordinal);
-        Assert.Matches(@"Entity trie: 481 names, 0 skipped, [\d,]+ nodes; built", first.Out);
+        // Five Wikidata labels of the demo world have characters the T5 vocabulary lacks (ł, í): left out, as SynthIE's
+        // genie_t5_tokenizeable world leaves such names out, and counted by reason.
+        Assert.Matches(@"Entity trie: 481 names, 5 skipped: 5 UnknownToken \(e\.g\. ""Polish_złoty"", ""Reykjavík"", ""Brasília""\), [\d,]+ nodes; built", first.Out);
         Assert.Matches(@"Relation trie: 30 names, 0 skipped, [\d,]+ nodes; built", first.Out);
         Assert.Contains("Building the tries ...", first.Error, StringComparison.Ordinal);
 
         CliResult second = Cli.Run("world", "build", world, "--tokenizer", tokenizer, "-q");
         Assert.Equal(0, second.ExitCode);
         Assert.Equal(string.Empty, second.Error);
-        Assert.Contains("Entity trie: 481 names, 0 skipped", second.Out, StringComparison.Ordinal);
+        Assert.Contains("Entity trie: 481 names, 5 skipped: 5 UnknownToken", second.Out, StringComparison.Ordinal);
         Assert.Contains("cache file was current", second.Out, StringComparison.Ordinal);
 
         CliResult rebuilt = Cli.Run("world", "build", world, "--tokenizer", tokenizer, "--rebuild", "-q");
