@@ -40,22 +40,8 @@ internal sealed class DemoModelCommand
     {
         context.Quiet = parse.GetValue(_quiet);
         string output = parse.GetValue(_output) is { } o ? Path.GetFullPath(o) : throw CliException.Usage("--output DIR is required.");
-        if (File.Exists(output))
-        {
-            throw new CliException($"{output} is a file; --output takes a folder.");
-        }
-
-        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !parse.GetValue(_overwrite))
-        {
-            throw new CliException($"{output} is not empty: choose an empty or new folder, or pass --overwrite.");
-        }
-
-        string tokenizerPath = TokenizerSource.Resolve(parse.GetValue(_tokenizer));
-        T5Tokenizer tokenizer = TokenizerSource.Load(tokenizerPath);
-        if (tokenizer.VocabularySize > T5TestModelOptions.T5VocabSize)
-        {
-            throw new CliException($"{tokenizerPath}: {Formats.Count(tokenizer.VocabularySize, "id")}, more than the demo model's {Formats.Count(T5TestModelOptions.T5VocabSize)}: not a T5 tokenizer.");
-        }
+        ModelFolderFiles.CheckOutput(output, parse.GetValue(_overwrite));
+        (string tokenizerPath, T5Tokenizer tokenizer) = ModelFolderFiles.LoadTokenizer(parse.GetValue(_tokenizer), "demo model");
 
         T5TrainedWeights weights;
         string? weightsPath = parse.GetValue(_weights) is { } w ? Path.GetFullPath(w) : null;

@@ -54,22 +54,8 @@ internal sealed class MakeTestModelCommand
             throw CliException.Usage("--world and --demo-world exclude each other.");
         }
 
-        if (File.Exists(output))
-        {
-            throw new CliException($"{output} is a file; --output takes a folder.");
-        }
-
-        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !parse.GetValue(_overwrite))
-        {
-            throw new CliException($"{output} is not empty: choose an empty or new folder, or pass --overwrite.");
-        }
-
-        string tokenizerPath = TokenizerSource.Resolve(parse.GetValue(_tokenizer));
-        T5Tokenizer tokenizer = TokenizerSource.Load(tokenizerPath);
-        if (tokenizer.VocabularySize > T5TestModelOptions.T5VocabSize)
-        {
-            throw new CliException($"{tokenizerPath}: {Formats.Count(tokenizer.VocabularySize, "id")}, more than the test model's {Formats.Count(T5TestModelOptions.T5VocabSize)}: not a T5 tokenizer.");
-        }
+        ModelFolderFiles.CheckOutput(output, parse.GetValue(_overwrite));
+        (string tokenizerPath, T5Tokenizer tokenizer) = ModelFolderFiles.LoadTokenizer(parse.GetValue(_tokenizer), "test model");
 
         if (world is not null)
         {
@@ -88,7 +74,7 @@ internal sealed class MakeTestModelCommand
         var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(output);
         ProgressRunner.Step(context, context.Quiet ? ProgressStyle.Off : ProgressStyle.Auto, $"Writing the {preset} model's ONNX files", () => T5TestModel.Write(output, options));
-        string copiedTokenizer = CopyTokenizer(tokenizerPath, output);
+        string copiedTokenizer = ModelFolderFiles.CopyTokenizer(tokenizerPath, output);
         string? worldFolder = null;
         if (world is not null || demoWorld)
         {
@@ -124,19 +110,6 @@ internal sealed class MakeTestModelCommand
         writer.WriteLine("Its weights are random: the facts it extracts are meaningless. Use it to try and test the tool and the library, not to extract facts.");
         writer.Flush();
         return ExitCodes.Success;
-    }
-
-    private static string CopyTokenizer(string source, string output)
-    {
-        if (Directory.Exists(source))
-        {
-            string model = Path.Combine(source, "spiece.model");
-            source = File.Exists(model) ? model : Path.Combine(source, "tokenizer.json");
-        }
-
-        string name = source.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "tokenizer.json" : "spiece.model";
-        File.Copy(source, Path.Combine(output, name), overwrite: true);
-        return name;
     }
 
     private static void CopyWorld(string source, string target)

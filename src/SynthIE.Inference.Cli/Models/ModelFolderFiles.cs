@@ -1,8 +1,46 @@
+using SynthIE.Inference.Cli.Common;
+using SynthIE.Inference.TestModels.T5;
+using SynthIE.Inference.Tokenization;
+
 namespace SynthIE.Inference.Cli.Models;
 
-/// <summary>Files the model-writing commands copy into a model folder.</summary>
+/// <summary>What the model-writing commands share: checking the output folder and the tokenizer, copying the tokenizer.</summary>
 internal static class ModelFolderFiles
 {
+    /// <summary>Checks that <paramref name="output"/> can receive a model: not a file, and empty unless overwriting.</summary>
+    /// <param name="output">The folder (full path).</param>
+    /// <param name="overwrite">Whether a folder that is not empty may be written into.</param>
+    /// <exception cref="CliException">The folder cannot be used.</exception>
+    public static void CheckOutput(string output, bool overwrite)
+    {
+        if (File.Exists(output))
+        {
+            throw new CliException($"{output} is a file; --output takes a folder.");
+        }
+
+        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !overwrite)
+        {
+            throw new CliException($"{output} is not empty: choose an empty or new folder, or pass --overwrite.");
+        }
+    }
+
+    /// <summary>Finds and loads the T5 tokenizer a written model gets (<c>--tokenizer</c>, else the shared one).</summary>
+    /// <param name="option">The <c>--tokenizer</c> value, if given.</param>
+    /// <param name="modelKind">The model's kind in messages (<c>test model</c>, <c>demo model</c>).</param>
+    /// <returns>The tokenizer's path and the tokenizer.</returns>
+    /// <exception cref="CliException">No tokenizer was found, it cannot be read, or it is larger than T5's vocabulary.</exception>
+    public static (string Path, T5Tokenizer Tokenizer) LoadTokenizer(string? option, string modelKind)
+    {
+        string path = TokenizerSource.Resolve(option);
+        T5Tokenizer tokenizer = TokenizerSource.Load(path);
+        if (tokenizer.VocabularySize > T5TestModelOptions.T5VocabSize)
+        {
+            throw new CliException($"{path}: {Formats.Count(tokenizer.VocabularySize, "id")}, more than the {modelKind}'s {Formats.Count(T5TestModelOptions.T5VocabSize)}: not a T5 tokenizer.");
+        }
+
+        return (path, tokenizer);
+    }
+
     /// <summary>Copies a tokenizer (spiece.model, tokenizer.json, or a folder with one) into <paramref name="output"/>.</summary>
     /// <param name="source">The resolved tokenizer path.</param>
     /// <param name="output">The model folder.</param>
