@@ -2,7 +2,6 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using SynthIE.Inference.Constraints;
 using SynthIE.Inference.Tokenization;
-using Linearizations = SynthIE.Inference.Linearization.Linearization;
 
 namespace SynthIE.Inference.Benchmarks.Constraints;
 
@@ -32,7 +31,7 @@ public class SynthIEConstraintBenchmarks
         using JsonDocument cases = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(shared, "data", "synthie", "prefix-allowed-cases.json")));
         string[] entityNames = [.. cases.RootElement.GetProperty("entity_names").EnumerateArray().Select(e => e.GetString()!)];
         string[] relationNames = [.. cases.RootElement.GetProperty("relation_names").EnumerateArray().Select(e => e.GetString()!)];
-        _constraint = SynthIEConstraint.FromNames(entityNames, relationNames, tokenizer, Linearizations.SubjectCollapsed);
+        _constraint = SynthIEConstraint.FromNames(entityNames, relationNames, tokenizer, Linearization.SubjectCollapsed);
         _targets = [.. cases.RootElement.GetProperty("linearizations").GetProperty("subject_collapsed").GetProperty("targets")
             .EnumerateArray().SelectMany(t => t.GetProperty("ids").EnumerateArray().Select(id => id.GetInt32()))];
         if (_targets.Length != TargetTokens)

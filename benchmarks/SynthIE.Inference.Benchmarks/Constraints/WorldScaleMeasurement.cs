@@ -5,7 +5,6 @@ using System.Text.Json;
 using SynthIE.Inference.Constraints;
 using SynthIE.Inference.Tokenization;
 using SynthIE.Inference.Worlds;
-using Linearizations = SynthIE.Inference.Linearization.Linearization;
 
 namespace SynthIE.Inference.Benchmarks.Constraints;
 
@@ -81,7 +80,7 @@ public static class WorldScaleMeasurement
         double worldSeconds = stopwatch.Elapsed.TotalSeconds;
         T5Tokenizer tokenizer = T5Tokenizer.FromSentencePieceModel(Path.Combine(shared, "data", "t5-tokenizer", "spiece.model"));
         stopwatch.Restart();
-        using SynthIEConstraint constraint = SynthIEConstraint.Create(world, tokenizer, Linearizations.SubjectCollapsed, Options(directory));
+        using SynthIEConstraint constraint = SynthIEConstraint.Create(world, tokenizer, Linearization.SubjectCollapsed, Options(directory));
         double buildSeconds = stopwatch.Elapsed.TotalSeconds;
         using Process self = Process.GetCurrentProcess();
         self.Refresh();
@@ -104,7 +103,7 @@ public static class WorldScaleMeasurement
         T5Tokenizer tokenizer = T5Tokenizer.FromSentencePieceModel(Path.Combine(shared, "data", "t5-tokenizer", "spiece.model"));
         double tokenizerSeconds = stopwatch.Elapsed.TotalSeconds;
         stopwatch.Restart();
-        using SynthIEConstraint constraint = SynthIEConstraint.Create(world, tokenizer, Linearizations.SubjectCollapsed, Options(directory));
+        using SynthIEConstraint constraint = SynthIEConstraint.Create(world, tokenizer, Linearization.SubjectCollapsed, Options(directory));
         double loadSeconds = stopwatch.Elapsed.TotalSeconds;
         if (!constraint.EntityTrie.LoadedFromCache || !constraint.RelationTrie.LoadedFromCache)
         {

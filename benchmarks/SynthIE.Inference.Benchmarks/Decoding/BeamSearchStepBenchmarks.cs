@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using SynthIE.Inference.Decoding;
+using SynthIE.Inference.Generation;
 
 namespace SynthIE.Inference.Benchmarks.Decoding;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using SynthIE.Inference.Onnx;
+using SynthIE.Inference.Generation;
+using SynthIE.Inference.Model.Onnx;
 
 namespace SynthIE.Inference.Benchmarks.Extraction;
 

@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
-using SynthIE.Inference.Decoding;
-using SynthIE.Inference.Models;
-using SynthIE.Inference.Onnx;
-using SynthIE.Inference.Runtime;
+using SynthIE.Inference.Generation;
+using SynthIE.Inference.Model;
+using SynthIE.Inference.Model.Onnx;
 using SynthIE.Inference.Tokenization;
 
 namespace SynthIE.Inference.Benchmarks.Extraction;

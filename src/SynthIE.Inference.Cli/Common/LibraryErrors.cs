@@ -1,7 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using SynthIE.Inference.Evaluation;
-using SynthIE.Inference.Models;
-using SynthIE.Inference.Runtime;
+using SynthIE.Inference.Model;
+using SynthIE.Inference.Model.Onnx;
 using SynthIE.Inference.Worlds;
 
 namespace SynthIE.Inference.Cli.Common;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using SynthIE.Inference.Runtime;
+
 
 namespace SynthIE.Inference.Cli.Common;
 
@@ -8,16 +8,16 @@ namespace SynthIE.Inference.Cli.Common;
 internal sealed class ModelOptions
 {
     /// <summary>The most beams (and returned sequences) accepted: the library's limit.</summary>
-    public const int MaxBeams = SynthIELimits.MaxNumBeams;
+    public const int MaxBeams = SynthIEExtractorOptions.MaxNumBeams;
 
     /// <summary>The most tokens accepted for <c>--max-new-tokens</c> and <c>--max-input-tokens</c>: the library's limit.</summary>
-    public const int MaxTokens = SynthIELimits.MaxTokens;
+    public const int MaxTokens = SynthIEExtractorOptions.MaxTokens;
 
     /// <summary>The most texts decoded together: the library's limit.</summary>
-    public const int MaxBatchSize = SynthIELimits.MaxBatchSize;
+    public const int MaxBatchSize = SynthIEExtractorOptions.MaxBatchSizeLimit;
 
     /// <summary>The most ONNX Runtime threads per processor (<c>--threads</c> may be at most this times the processor count): the library's limit.</summary>
-    public const int ThreadsPerProcessor = SynthIELimits.MaxThreadsPerProcessor;
+    public const int ThreadsPerProcessor = SynthIEExtractorOptions.MaxThreadsPerProcessor;
 
     public Option<string?> Model { get; } = CliOptions.Path("--model", "Model folder: optimum's ONNX files, config.json, the tokenizer (spiece.model or tokenizer.json) and synthie.json.", "DIR", "-m");
 
@@ -188,7 +188,7 @@ internal sealed class ModelOptions
 
     private static int DefaultBeams(string model)
     {
-        string manifest = Path.Combine(model, SynthIE.Inference.Models.SynthIEManifest.FileName);
-        return File.Exists(manifest) ? LibraryErrors.Translate(() => SynthIE.Inference.Models.SynthIEManifest.Load(manifest)).NumBeams : new SynthIE.Inference.Models.SynthIEManifest().NumBeams;
+        string manifest = Path.Combine(model, SynthIEManifest.FileName);
+        return File.Exists(manifest) ? LibraryErrors.Translate(() => SynthIEManifest.Load(manifest)).NumBeams : new SynthIEManifest().NumBeams;
     }
 }

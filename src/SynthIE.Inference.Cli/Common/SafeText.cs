@@ -1,3 +1,5 @@
+using SynthIE.Inference.Internal;
+
 namespace SynthIE.Inference.Cli.Common;
 
 /// <summary>
@@ -20,6 +22,12 @@ internal static class SafeText
     /// <returns>Printable text on one line.</returns>
     public static string Escape(string? text, int limit = NameLimit) =>
         string.IsNullOrEmpty(text) ? text ?? string.Empty : DisplayText.Escape(text, limit);
+
+    /// <summary>Quotes a name for a message, escaped and cut to <paramref name="limit"/> characters.</summary>
+    /// <param name="text">The name.</param>
+    /// <param name="limit">The most characters kept.</param>
+    /// <returns>The quoted text.</returns>
+    public static string Quote(string? text, int limit = NameLimit) => DisplayText.Quote(text, limit);
 
     /// <summary>Turns a possibly multi-line message into one printable line: line breaks become spaces, other control characters escapes.</summary>
     /// <param name="message">The message.</param>

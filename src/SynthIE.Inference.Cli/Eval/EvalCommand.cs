@@ -188,9 +188,9 @@ internal sealed class EvalCommand
         return predictions;
     }
 
-    private Linearization.Linearization RawLinearization(ParseResult parse) =>
+    private Linearization RawLinearization(ParseResult parse) =>
         parse.GetValue(_model.Linearization) is { } given
-            ? Linearization.Linearization.FromIdentifier(given)
+            ? Linearization.FromIdentifier(given)
             : throw CliException.Usage("linearized predictions are parsed with the model's linearization: pass --linearization (fully_expanded, subject_collapsed or fully_expanded_et).");
 
     private static string FormatText(EvaluationReport report, GoldDataset gold, int documentsUsed, string source, string kind, int? top)

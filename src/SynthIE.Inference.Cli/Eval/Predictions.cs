@@ -26,7 +26,7 @@ internal static class Predictions
     /// <summary>Makes the parser for linearized outputs (<c>raw_output</c> or SynthIE's <c>prediction</c>).</summary>
     /// <param name="linearization">The linearization the outputs were written with.</param>
     /// <returns>The parser: the facts' labels as written, and whether the text parsed cleanly.</returns>
-    public static Func<string, (IReadOnlyList<(string S, string R, string O)> Triplets, bool ParsedCleanly)> RawParser(Linearization.Linearization linearization)
+    public static Func<string, (IReadOnlyList<(string S, string R, string O)> Triplets, bool ParsedCleanly)> RawParser(Linearization linearization)
     {
         var parser = new FactParser(linearization);
         return text =>

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using SynthIE.Inference.Cli.Common;
 using SynthIE.Inference.Cli.Progress;
-using SynthIE.Inference.Models;
+using SynthIE.Inference.Model;
 using SynthIE.Inference.TestModels.T5;
 using SynthIE.Inference.Tokenization;
 using SynthIE.Inference.Worlds;
@@ -60,7 +60,7 @@ internal sealed class MakeTestModelCommand
         if (world is not null)
         {
             // Fails now, with the world's own message, rather than when the model is loaded.
-            WorldLocator.Load(world);
+            World.Load(world);
         }
 
         string preset = parse.GetValue(_preset)!;

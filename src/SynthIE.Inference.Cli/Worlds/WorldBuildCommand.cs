@@ -2,10 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using SynthIE.Inference.Cli.Common;
 using SynthIE.Inference.Cli.Progress;
-using SynthIE.Inference.Constraints;
-using SynthIE.Inference.Models;
-using SynthIE.Inference.Tokenization;
-using SynthIE.Inference.Worlds;
 
 namespace SynthIE.Inference.Cli.Worlds;
 
@@ -79,48 +75,34 @@ internal sealed class WorldBuildCommand
                 : $"{Path.Combine(modelPath, SynthIEManifest.FileName)} names no world; give the world folder.");
 
         string linearizationName = parse.GetValue(_linearization) ?? manifest?.Linearization ?? "fully_expanded";
-        var linearization = Linearization.Linearization.FromIdentifier(linearizationName);
+        Linearization linearization = Linearization.FromIdentifier(linearizationName);
         string tokenizerSource = modelPath ?? TokenizerSource.Resolve(tokenizerPath);
         T5Tokenizer tokenizer = modelPath is not null ? LoadModelTokenizer(modelPath) : TokenizerSource.Load(tokenizerSource);
-        string? cacheNote = null;
-        string? cache = parse.GetValue(_cacheDirectory) is { } c ? Path.GetFullPath(c)
-            : parse.GetValue(_world) is null && modelPath is not null ? TrieCacheLocation.ForManifestWorld(modelPath, worldPath, out cacheNote)
-            : TrieCacheLocation.ForNamedWorld(worldPath, out cacheNote);
-        if (cacheNote is not null)
+        string? cacheDirectory = parse.GetValue(_cacheDirectory) is { } c ? Path.GetFullPath(c) : null;
+        string? manifestModel = parse.GetValue(_world) is null ? modelPath : null;
+
+        var clock = Stopwatch.StartNew();
+        World world = ProgressRunner.Step(context, style, $"Loading the world in {worldPath}", () => World.Load(worldPath));
+        TimeSpan loadTime = clock.Elapsed;
+        clock.Restart();
+        IReadOnlyList<TrieSummary> tries = ProgressRunner.Step(context, style, "Building the tries",
+            () => world.BuildTrieCache(tokenizer, linearization, cacheDirectory, manifestModel, parse.GetValue(_rebuild)));
+        TimeSpan buildTime = clock.Elapsed;
+        if (tries[0].CacheNote is { } cacheNote)
         {
             context.Status($"Trie cache: {cacheNote}.");
         }
-
-        var clock = Stopwatch.StartNew();
-        World world = ProgressRunner.Step(context, style, $"Loading the world in {worldPath}", () => WorldLocator.Load(worldPath));
-        TimeSpan loadTime = clock.Elapsed;
-        if (parse.GetValue(_rebuild) && cache is not null)
-        {
-            foreach (string name in (string[])["entities.trie", "relations.trie"])
-            {
-                File.Delete(Path.Combine(cache, name));
-            }
-        }
-
-        if (cache is not null)
-        {
-            Directory.CreateDirectory(cache);
-        }
-        clock.Restart();
-        using SynthIEConstraint constraint = ProgressRunner.Step(context, style, "Building the tries",
-            () => SynthIEConstraint.Create(world, tokenizer, linearization, new SynthIEConstraintOptions { CacheDirectory = cache }));
-        TimeSpan buildTime = clock.Elapsed;
 
         TextWriter o = context.Out;
         o.WriteLine($"World: {worldPath} (loaded in {Formats.Duration(loadTime)})");
         o.WriteLine($"  entities:  {Formats.Count(world.Entities.LabelCount, "name")}, {Formats.Count(world.Entities.IdCount, "id")}, {Skipped(world.Entities.Report)}");
         o.WriteLine($"  relations: {Formats.Count(world.Relations.LabelCount, "name")}, {Formats.Count(world.Relations.IdCount, "id")}, {Skipped(world.Relations.Report)}");
         o.WriteLine($"Tokenizer: {tokenizer.SourceName} ({Formats.Count(tokenizer.VocabularySize, "id")}); linearization: {linearization.Identifier}");
-        WriteTrie(o, "Entity trie", constraint.EntityTrie);
-        WriteTrie(o, "Relation trie", constraint.RelationTrie);
+        WriteTrie(o, "Entity trie", tries[0]);
+        WriteTrie(o, "Relation trie", tries[1]);
         o.WriteLine(parse.GetValue(_cacheDirectory) is null
             ? $"Done in {Formats.Duration(buildTime)}; extract reads these files whenever it uses this world."
-            : $"Done in {Formats.Duration(buildTime)}; pass --trie-cache {cache} to extract to use these files.");
+            : $"Done in {Formats.Duration(buildTime)}; pass --trie-cache {cacheDirectory} to extract to use these files.");
         o.Flush();
         return ExitCodes.Success;
     }
@@ -132,7 +114,7 @@ internal sealed class WorldBuildCommand
     {
         string how = trie.LoadedFromCache ? "cache file was current" : trie.RebuildReason is { } reason ? $"built ({reason})" : "built";
         string reasons = trie.SkippedNames > 0 ? $": {string.Join(", ", trie.SkippedByReason.Select(pair => $"{pair.Value} {pair.Key}"))}" : string.Empty;
-        string skipped = reasons + (trie.SkippedExamples.Count > 0 ? $" (e.g. {string.Join(", ", trie.SkippedExamples.Take(3).Select(name => DisplayText.Quote(name, 60)))})" : string.Empty);
+        string skipped = reasons + (trie.SkippedExamples.Count > 0 ? $" (e.g. {string.Join(", ", trie.SkippedExamples.Take(3).Select(name => SafeText.Quote(name, 60)))})" : string.Empty);
         o.WriteLine($"{title}: {Formats.Count(trie.Names, "name")}, {Formats.Count(trie.SkippedNames)} skipped{skipped}, {Formats.Count(trie.Nodes, "node")}; {how}: {trie.CacheFile ?? "in memory"}");
     }
 

@@ -1,5 +1,6 @@
 using SynthIE.Inference.Tokenization;
 using SynthIE.Inference.Worlds;
+using SynthIE.Inference.Internal;
 
 namespace SynthIE.Inference.Constraints;
 
@@ -39,7 +40,7 @@ public sealed class SynthIEConstraint : ITokenConstraint, IDisposable
     internal SynthIEConstraint(
         TokenTrie entities,
         TokenTrie relations,
-        Linearization.Linearization linearization,
+        Linearization linearization,
         IReadOnlyList<int[]> markerIds,
         int endOfSequenceId,
         int decoderStartId)
@@ -100,7 +101,7 @@ public sealed class SynthIEConstraint : ITokenConstraint, IDisposable
     }
 
     /// <summary>Gets the linearization whose grammar this constraint enforces.</summary>
-    public Linearization.Linearization Linearization { get; }
+    public Linearization Linearization { get; }
 
     /// <summary>Gets the token ids of the subject, relation, object and end markers (the tokenizer's ids of the marker text, end token removed).</summary>
     public IReadOnlyList<IReadOnlyList<int>> MarkerIds { get; }
@@ -185,7 +186,7 @@ public sealed class SynthIEConstraint : ITokenConstraint, IDisposable
     public static SynthIEConstraint Create(
         World world,
         T5Tokenizer tokenizer,
-        Linearization.Linearization linearization,
+        Linearization linearization,
         SynthIEConstraintOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(world);
@@ -213,7 +214,7 @@ public sealed class SynthIEConstraint : ITokenConstraint, IDisposable
         IEnumerable<string> entityNames,
         IEnumerable<string> relationNames,
         T5Tokenizer tokenizer,
-        Linearization.Linearization linearization,
+        Linearization linearization,
         SynthIEConstraintOptions? options = null) =>
         Create(
             NameSource.FromNames(entityNames),
@@ -239,7 +240,7 @@ public sealed class SynthIEConstraint : ITokenConstraint, IDisposable
     internal static SynthIEConstraint FromTries(
         TokenTrie entities,
         TokenTrie relations,
-        Linearization.Linearization linearization,
+        Linearization linearization,
         IReadOnlyList<int[]> markerIds,
         int endOfSequenceId,
         int decoderStartId,
@@ -247,8 +248,8 @@ public sealed class SynthIEConstraint : ITokenConstraint, IDisposable
         TrieSummary relationSummary) =>
         new(entities, relations, linearization, markerIds, endOfSequenceId, decoderStartId)
         {
-            EntityTrie = entitySummary,
-            RelationTrie = relationSummary,
+            EntityTrie = entitySummary with { Kind = WorldItemKind.Entity },
+            RelationTrie = relationSummary with { Kind = WorldItemKind.Relation },
         };
 
     /// <summary>Returns the marker indices (0 subject, 1 relation, 2 object, 3 end) that may follow <paramref name="phase"/>.</summary>
@@ -262,7 +263,7 @@ public sealed class SynthIEConstraint : ITokenConstraint, IDisposable
     };
 
     /// <summary>Returns the first ids of the markers that may follow a finished name: in the relation trie (<paramref name="relationTrie"/>) or the entity trie.</summary>
-    internal static int[] ContinuationIdsFor(Linearization.Linearization linearization, IReadOnlyList<int[]> markerIds, bool relationTrie)
+    internal static int[] ContinuationIdsFor(Linearization linearization, IReadOnlyList<int[]> markerIds, bool relationTrie)
     {
         // The relation trie serves [r] (then [o] follows); the entity trie serves [s] (then [r]) and [o] (then the end
         // marker, or also [r] when subject collapsed).
@@ -279,7 +280,7 @@ public sealed class SynthIEConstraint : ITokenConstraint, IDisposable
         NameSource entityNames,
         NameSource relationNames,
         ITokenSequenceEncoder encoder,
-        Linearization.Linearization linearization,
+        Linearization linearization,
         SynthIEConstraintOptions? options,
         bool skipEmptyNames,
         int decoderStartId = 0)
@@ -297,7 +298,7 @@ public sealed class SynthIEConstraint : ITokenConstraint, IDisposable
         }
 
         (TokenTrie entities, TrieSummary entitySummary) = MakeTrie(
-            entityNames, "entities.trie", encoder, ContinuationIdsFor(linearization, markerIds, relationTrie: false), options, skipEmptyNames);
+            entityNames, TrieCacheLocation.EntityFileName, encoder, ContinuationIdsFor(linearization, markerIds, relationTrie: false), options, skipEmptyNames);
         try
         {
             if (skipEmptyNames)
@@ -306,7 +307,7 @@ public sealed class SynthIEConstraint : ITokenConstraint, IDisposable
             }
 
             (TokenTrie relations, TrieSummary relationSummary) = MakeTrie(
-                relationNames, "relations.trie", encoder, ContinuationIdsFor(linearization, markerIds, relationTrie: true), options, skipEmptyNames);
+                relationNames, TrieCacheLocation.RelationFileName, encoder, ContinuationIdsFor(linearization, markerIds, relationTrie: true), options, skipEmptyNames);
             try
             {
                 if (skipEmptyNames)

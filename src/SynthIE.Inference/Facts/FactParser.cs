@@ -1,5 +1,7 @@
-using SynthIE.Inference.Linearization;
+using SynthIE.Inference.Facts;
+using SynthIE.Inference.Internal;
 using SynthIE.Inference.Worlds;
+using SynthIE.Inference;
 
 namespace SynthIE.Inference.Facts;
 
@@ -17,7 +19,7 @@ public sealed class FactParser
     /// <summary>Creates a parser.</summary>
     /// <param name="linearization">The linearization the model was trained with.</param>
     /// <param name="world">The world whose ids to attach, or <see langword="null"/> for labels only.</param>
-    public FactParser(Linearization.Linearization linearization, World? world = null)
+    public FactParser(Linearization linearization, World? world = null)
     {
         ArgumentNullException.ThrowIfNull(linearization);
         Linearization = linearization;
@@ -32,7 +34,7 @@ public sealed class FactParser
     private const int ObjectMarker = 2;
 
     /// <summary>Gets the linearization.</summary>
-    public Linearization.Linearization Linearization { get; }
+    public Linearization Linearization { get; }
 
     /// <summary>Gets the world used for ids, if any.</summary>
     public World? World { get; }
@@ -80,7 +82,7 @@ public sealed class FactParser
     /// <param name="ids">Generated ids (the decoder start token and end token may be included).</param>
     /// <param name="tokenizer">The model's tokenizer.</param>
     /// <returns>The facts and diagnostics.</returns>
-    public FactParseResult Parse(ReadOnlySpan<int> ids, Tokenization.T5Tokenizer tokenizer)
+    public FactParseResult Parse(ReadOnlySpan<int> ids, T5Tokenizer tokenizer)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         return Parse(tokenizer.Decode(ids, skipSpecialTokens: true, cleanUpTokenizationSpaces: true));
@@ -333,7 +335,7 @@ public sealed class FactParser
             {
                 ReadOnlySpan<char> text = Text;
                 int skipped = 0;
-                while (skipped < text.Length && Tokenization.PythonWhitespace.IsWhiteSpace(text[skipped]))
+                while (skipped < text.Length && PythonWhitespace.IsWhiteSpace(text[skipped]))
                 {
                     skipped++;
                 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using SynthIE.Inference.Internal;
 
 namespace SynthIE.Inference.Tokenization;
 

@@ -1,3 +1,5 @@
+using SynthIE.Inference.Internal;
+
 namespace SynthIE.Inference.Tokenization;
 
 /// <summary>The pooled buffers one call of the token-span encoder reuses for every stretch of text; dispose to return them.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.ObjectModel;
-using SynthIE.Inference.Linearization;
+using SynthIE.Inference.Facts;
+using SynthIE.Inference.Internal;
 
 namespace SynthIE.Inference.Worlds;
 
@@ -34,8 +35,8 @@ internal sealed class WorldCatalogBuilder
 
     /// <summary>Spells a label for <paramref name="kind"/>.</summary>
     public static string Normalize(WorldItemKind kind, string label) => kind == WorldItemKind.Entity
-        ? Linearization.Linearization.NormalizeEntityName(label)
-        : Linearization.Linearization.NormalizeRelationName(label);
+        ? Linearization.NormalizeEntityName(label)
+        : Linearization.NormalizeRelationName(label);
 
     /// <summary>Returns whether <paramref name="label"/> contains marker text.</summary>
     public static bool ContainsMarker(ReadOnlySpan<char> label)

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using SynthIE.Inference.Linearization;
+using SynthIE.Inference.Facts;
+using SynthIE.Inference.Internal;
 
 namespace SynthIE.Inference.Worlds;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using SynthIE.Inference.Models;
+using SynthIE.Inference.Model;
 using SynthIE.Inference.Tests.Infrastructure;
 
 namespace SynthIE.Inference.Tests.Cli;

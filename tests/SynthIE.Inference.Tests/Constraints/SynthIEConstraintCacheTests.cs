@@ -1,10 +1,9 @@
 using SynthIE.Inference.Constraints;
 using SynthIE.Inference.Facts;
-using SynthIE.Inference.Linearization;
 using SynthIE.Inference.Tests.Infrastructure;
 using SynthIE.Inference.Tokenization;
 using SynthIE.Inference.Worlds;
-using Linearizations = SynthIE.Inference.Linearization.Linearization;
+using Linearizations = SynthIE.Inference.Linearization;
 
 namespace SynthIE.Inference.Tests.Constraints;
 

@@ -1,6 +1,6 @@
 using SynthIE.Inference.Constraints;
 using SynthIE.Inference.Tests.Infrastructure;
-using Linearizations = SynthIE.Inference.Linearization.Linearization;
+using Linearizations = SynthIE.Inference.Linearization;
 
 namespace SynthIE.Inference.Tests.Constraints;
 

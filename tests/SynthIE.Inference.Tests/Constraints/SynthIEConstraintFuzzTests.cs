@@ -1,5 +1,5 @@
 using SynthIE.Inference.Constraints;
-using Linearizations = SynthIE.Inference.Linearization.Linearization;
+using Linearizations = SynthIE.Inference.Linearization;
 
 namespace SynthIE.Inference.Tests.Constraints;
 

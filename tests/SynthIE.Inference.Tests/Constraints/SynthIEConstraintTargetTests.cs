@@ -1,7 +1,7 @@
 using SynthIE.Inference.Constraints;
-using SynthIE.Inference.Linearization;
+using SynthIE.Inference.Facts;
 using SynthIE.Inference.Tests.Infrastructure;
-using Linearizations = SynthIE.Inference.Linearization.Linearization;
+using Linearizations = SynthIE.Inference.Linearization;
 
 namespace SynthIE.Inference.Tests.Constraints;
 

@@ -3,10 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
 using SynthIE.Inference.Constraints;
-using SynthIE.Inference.Decoding;
-using SynthIE.Inference.Models;
-using SynthIE.Inference.Onnx;
-using SynthIE.Inference.Runtime;
+using SynthIE.Inference.Generation;
+using SynthIE.Inference.Model;
+using SynthIE.Inference.Model.Onnx;
 using SynthIE.Inference.TestModels.T5;
 using SynthIE.Inference.Tests.Infrastructure;
 using SynthIE.Inference.Tokenization;
@@ -52,7 +51,7 @@ public sealed class TransformersJsGreedyTests : IDisposable
     public void Constrained_greedy_token_ids_equal_transformers_js_with_our_allowed_sets()
     {
         World world = WorldLoader.LoadSynthIE(Path.Combine(SharedData.RepositoryRoot, "samples", "data", "demo-world"), "demo");
-        using SynthIEConstraint constraint = SynthIEConstraint.Create(world, _tokenizer, SynthIE.Inference.Linearization.Linearization.FullyExpanded);
+        using SynthIEConstraint constraint = SynthIEConstraint.Create(world, _tokenizer, SynthIE.Inference.Linearization.FullyExpanded);
         int[][] inputs = RebelInputs();
         IReadOnlyList<GeneratedSequence>[] ours = Generate(inputs, constraint);
 

@@ -1,4 +1,4 @@
-using SynthIE.Inference.Decoding;
+using SynthIE.Inference.Generation;
 using static SynthIE.Inference.Tests.Decoding.SearchTestSupport;
 
 namespace SynthIE.Inference.Tests.Decoding;

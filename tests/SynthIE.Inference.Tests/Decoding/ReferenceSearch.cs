@@ -1,5 +1,5 @@
 using SynthIE.Inference.Constraints;
-using SynthIE.Inference.Decoding;
+using SynthIE.Inference.Generation;
 
 namespace SynthIE.Inference.Tests.Decoding;
 

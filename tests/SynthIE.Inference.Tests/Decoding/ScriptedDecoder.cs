@@ -1,4 +1,4 @@
-using SynthIE.Inference.Decoding;
+using SynthIE.Inference.Generation;
 
 namespace SynthIE.Inference.Tests.Decoding;
 

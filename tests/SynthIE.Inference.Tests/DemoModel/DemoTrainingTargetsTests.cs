@@ -1,6 +1,6 @@
 using System.Text.Json;
-using SynthIE.Inference.Linearization;
-using Linearizations = SynthIE.Inference.Linearization.Linearization;
+using SynthIE.Inference.Facts;
+using Linearizations = SynthIE.Inference.Linearization;
 using SynthIE.Inference.Tests.Constraints;
 using SynthIE.Inference.Tests.ExportScript;
 

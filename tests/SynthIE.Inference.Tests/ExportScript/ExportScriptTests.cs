@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using SynthIE.Inference.Models;
-using SynthIE.Inference.Onnx;
+using SynthIE.Inference.Model;
+using SynthIE.Inference.Model.Onnx;
 
 namespace SynthIE.Inference.Tests.ExportScript;
 

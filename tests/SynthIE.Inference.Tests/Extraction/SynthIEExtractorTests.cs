@@ -1,6 +1,6 @@
 using SynthIE.Inference.Facts;
-using SynthIE.Inference.Models;
-using SynthIE.Inference.Runtime;
+using SynthIE.Inference.Model;
+using SynthIE.Inference.Model.Onnx;
 using SynthIE.Inference.TestModels.T5;
 using SynthIE.Inference.Tests.Infrastructure;
 

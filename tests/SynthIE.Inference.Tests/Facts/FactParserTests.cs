@@ -1,10 +1,8 @@
 using System.Text.Json;
 using SynthIE.Inference.Facts;
-using SynthIE.Inference.Linearization;
 using SynthIE.Inference.Tests.Constraints;
 using SynthIE.Inference.Tests.Infrastructure;
 using SynthIE.Inference.Worlds;
-using Linearizations = SynthIE.Inference.Linearization.Linearization;
 
 namespace SynthIE.Inference.Tests.Facts;
 
@@ -19,7 +17,7 @@ public sealed class FactParserTests
             .Select(t => (t[0].GetString()!, t[1].GetString()!, t[2].GetString()!))
             .ToHashSet();
 
-        FactParseResult result = new FactParser(Linearizations.SubjectCollapsed).Parse(output);
+        FactParseResult result = new FactParser(Linearization.SubjectCollapsed).Parse(output);
 
         Assert.True(result.IsWellFormed, string.Join("; ", result.Diagnostics));
         Assert.Equal(6, result.Facts.Count);
@@ -36,7 +34,7 @@ public sealed class FactParserTests
     [InlineData("subject_collapsed")]
     public void Formatting_then_parsing_gives_the_facts_back_in_order(string identifier)
     {
-        Linearizations linearization = Linearizations.FromIdentifier(identifier);
+        Linearization linearization = Linearization.FromIdentifier(identifier);
         PrefixCaseFile file = PrefixCaseFile.Load(SharedData.File("data/synthie/prefix-allowed-cases.json"));
         var parser = new FactParser(linearization);
         foreach (PrefixCaseFile.Target target in file.Linearizations[identifier].Targets)
@@ -44,7 +42,7 @@ public sealed class FactParserTests
             FactParseResult result = parser.Parse(target.Text);
             Assert.True(result.IsWellFormed, $"{target.DocumentId}: {string.Join("; ", result.Diagnostics)}");
             Assert.Equal(
-                target.Triplets.Select(t => (Linearizations.NormalizeEntityName(t.Subject), Linearizations.NormalizeRelationName(t.Relation), Linearizations.NormalizeEntityName(t.Object))),
+                target.Triplets.Select(t => (Linearization.NormalizeEntityName(t.Subject), Linearization.NormalizeRelationName(t.Relation), Linearization.NormalizeEntityName(t.Object))),
                 result.Facts.Select(f => (f.Subject.Label, f.Relation.Label, f.Object.Label)));
         }
     }
@@ -53,7 +51,7 @@ public sealed class FactParserTests
     public void Clean_up_spacing_from_decoding_is_handled()
     {
         // Hugging Face's decode turns " ." into ".", so an object named .NET_Framework follows its marker directly.
-        FactParseResult result = new FactParser(Linearizations.FullyExpanded).Parse("[s] C_Sharp [r] platform [o].NET_Framework [e]");
+        FactParseResult result = new FactParser(Linearization.FullyExpanded).Parse("[s] C_Sharp [r] platform [o].NET_Framework [e]");
         Assert.True(result.IsWellFormed);
         Assert.Equal(".NET_Framework", Assert.Single(result.Facts).Object.Label);
     }
@@ -61,7 +59,7 @@ public sealed class FactParserTests
     [Fact]
     public void Duplicates_are_kept_and_flagged()
     {
-        FactParseResult result = new FactParser(Linearizations.FullyExpanded).Parse(
+        FactParseResult result = new FactParser(Linearization.FullyExpanded).Parse(
             "[s] A [r] r [o] B [e] [s] C [r] r [o] D [e] [s] A [r] r [o] B [e]");
         Assert.Equal([false, false, true], result.Facts.Select(f => f.IsDuplicate));
         Assert.Equal(2, result.DistinctFacts.Count());
@@ -71,7 +69,7 @@ public sealed class FactParserTests
     [Fact]
     public void A_cut_off_output_keeps_whole_facts_and_reports_the_rest()
     {
-        FactParseResult result = new FactParser(Linearizations.FullyExpanded).Parse("[s] A [r] r [o] B [e] [s] C [r] q");
+        FactParseResult result = new FactParser(Linearization.FullyExpanded).Parse("[s] A [r] r [o] B [e] [s] C [r] q");
         Assert.Equal(("A", "r", "B"), (result.Facts[0].Subject.Label, result.Facts[0].Relation.Label, result.Facts[0].Object.Label));
         Assert.Single(result.Facts);
         Assert.Equal(
@@ -85,24 +83,24 @@ public sealed class FactParserTests
     public void Fully_expanded_reads_names_by_position_like_SynthIE_and_reports_why()
     {
         // SynthIE takes the non-empty pieces three at a time whatever marker precedes them.
-        FactParseResult result = new FactParser(Linearizations.FullyExpanded).Parse("hello [s] A [r] r [o] B [e]");
+        FactParseResult result = new FactParser(Linearization.FullyExpanded).Parse("hello [s] A [r] r [o] B [e]");
         Fact fact = Assert.Single(result.Facts);
         Assert.Equal(("hello", "A", "r"), (fact.Subject.Label, fact.Relation.Label, fact.Object.Label));
         Assert.Equal([ParseDiagnosticKind.TextOutsideFact, ParseDiagnosticKind.IncompleteFact], result.Diagnostics.Select(d => d.Kind));
 
-        result = new FactParser(Linearizations.FullyExpanded).Parse("[s] A [o] B [e]");
+        result = new FactParser(Linearization.FullyExpanded).Parse("[s] A [o] B [e]");
         Assert.Empty(result.Facts);
         Assert.Contains(result.Diagnostics, d => d.Kind == ParseDiagnosticKind.UnexpectedMarker && d.Fragment == "[o]" && d.Position == 6);
         Assert.Contains(result.Diagnostics, d => d.Kind == ParseDiagnosticKind.IncompleteFact && d.Fragment == "A B");
 
-        result = new FactParser(Linearizations.FullyExpanded).Parse("[s] [r] r [o] B [e]");
+        result = new FactParser(Linearization.FullyExpanded).Parse("[s] [r] r [o] B [e]");
         Assert.Contains(result.Diagnostics, d => d.Kind == ParseDiagnosticKind.EmptyPart && d.Position == 0);
     }
 
     [Fact]
     public void Subject_collapsed_reports_broken_groups()
     {
-        var parser = new FactParser(Linearizations.SubjectCollapsed);
+        var parser = new FactParser(Linearization.SubjectCollapsed);
         FactParseResult result = parser.Parse("[s] A [r] r [o] B [r] q [e] [s] [e] [s] C [r] r [o] D [e]");
         Assert.Equal(["A r B", "C r D"], result.Facts.Select(f => $"{f.Subject.Label} {f.Relation.Label} {f.Object.Label}"));
         Assert.Equal(
@@ -114,7 +112,7 @@ public sealed class FactParserTests
     [Fact]
     public void The_entity_type_variant_splits_at_et_only()
     {
-        FactParseResult result = new FactParser(Linearizations.FullyExpandedWithEntityTypes).Parse("[s] A [r] r [o] B [e] [et]");
+        FactParseResult result = new FactParser(Linearization.FullyExpandedWithEntityTypes).Parse("[s] A [r] r [o] B [e] [et]");
         Assert.Equal("B [e]", Assert.Single(result.Facts).Object.Label);
         Assert.True(result.IsWellFormed);
     }
@@ -122,8 +120,8 @@ public sealed class FactParserTests
     [Fact]
     public void Blank_output_has_no_facts_and_no_diagnostics()
     {
-        Assert.True(new FactParser(Linearizations.FullyExpanded).Parse("  ").IsWellFormed);
-        Assert.Empty(new FactParser(Linearizations.SubjectCollapsed).Parse(string.Empty).Facts);
+        Assert.True(new FactParser(Linearization.FullyExpanded).Parse("  ").IsWellFormed);
+        Assert.Empty(new FactParser(Linearization.SubjectCollapsed).Parse(string.Empty).Facts);
     }
 
     [Fact]
@@ -132,7 +130,7 @@ public sealed class FactParserTests
         World world = World.Create(
             [new("Q90", "Paris"), new("Q142", "France"), new("Q830149", "Paris"), new("Q1", "Elsewhere")],
             [new("P17", "country")]);
-        FactParseResult result = new FactParser(Linearizations.FullyExpanded, world).Parse(
+        FactParseResult result = new FactParser(Linearization.FullyExpanded, world).Parse(
             "[s] Paris [r] country [o] France [e] [s] Paris [r] twinned with [o] Rome [e]");
 
         Assert.Equal(["Q90", "Q830149"], result.Facts[0].Subject.WikidataIds);
@@ -150,7 +148,7 @@ public sealed class FactParserTests
     public void Formatting_parsed_facts_gives_the_text_back()
     {
         const string Text = "[s] A [r] r [o] B [r] q [o] C [e] [s] D [r] r [o] A [e]";
-        FactParseResult result = new FactParser(Linearizations.SubjectCollapsed).Parse(Text);
-        Assert.Equal(Text, LinearizationFormatter.Format(Linearizations.SubjectCollapsed, result.Facts));
+        FactParseResult result = new FactParser(Linearization.SubjectCollapsed).Parse(Text);
+        Assert.Equal(Text, LinearizationFormatter.Format(Linearization.SubjectCollapsed, result.Facts));
     }
 }

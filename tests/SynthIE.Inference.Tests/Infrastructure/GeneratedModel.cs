@@ -1,4 +1,4 @@
-using SynthIE.Inference.Models;
+using SynthIE.Inference.Model;
 using SynthIE.Inference.TestModels.T5;
 
 namespace SynthIE.Inference.Tests.Infrastructure;

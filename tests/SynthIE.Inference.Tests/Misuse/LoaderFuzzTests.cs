@@ -1,5 +1,5 @@
 using System.Text;
-using SynthIE.Inference.Models;
+using SynthIE.Inference.Model;
 using SynthIE.Inference.Tests.Infrastructure;
 using SynthIE.Inference.Worlds;
 

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using SynthIE.Inference.Cli.Common;
 using SynthIE.Inference.Constraints;
-using SynthIE.Inference.Models;
+using SynthIE.Inference.Model;
 using SynthIE.Inference.Tests.Infrastructure;
 
 namespace SynthIE.Inference.Tests.Misuse;
@@ -122,7 +123,7 @@ public sealed class ModelFolderWriteTests : IClassFixture<MisuseModelFixture>
     [InlineData("right-to-left \u202e override", "right-to-left \\u202E override")]
     public void Display_text_escapes_control_characters_and_lone_surrogates(string text, string expected)
     {
-        Assert.Equal(expected, DisplayText.Escape(System.Text.RegularExpressions.Regex.Unescape(text)));
+        Assert.Equal(expected, SafeText.Escape(System.Text.RegularExpressions.Regex.Unescape(text)));
     }
 
     private static void SetManifestWorld(string model, string world) => EditManifest(model, root => root["world"] = world);

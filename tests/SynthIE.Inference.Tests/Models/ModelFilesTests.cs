@@ -1,5 +1,5 @@
-using SynthIE.Inference.Models;
-using SynthIE.Inference.Onnx;
+using SynthIE.Inference.Model;
+using SynthIE.Inference.Model.Onnx;
 
 namespace SynthIE.Inference.Tests.Models;
 

@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
-using SynthIE.Inference.Decoding;
-using SynthIE.Inference.Onnx;
+using SynthIE.Inference.Generation;
+using SynthIE.Inference.Model.Onnx;
 
 namespace SynthIE.Inference.Tests.Onnx;
 

@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using SynthIE.Inference.Decoding;
+using SynthIE.Inference.Generation;
 
 namespace SynthIE.Inference.Tests.Onnx;
 

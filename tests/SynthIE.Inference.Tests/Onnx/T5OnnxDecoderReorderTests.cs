@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using SynthIE.Inference.Onnx;
+using SynthIE.Inference.Model.Onnx;
 
 namespace SynthIE.Inference.Tests.Onnx;
 

@@ -1,8 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
-using SynthIE.Inference.Decoding;
-using SynthIE.Inference.Models;
-using SynthIE.Inference.Onnx;
-using SynthIE.Inference.Runtime;
+using SynthIE.Inference.Generation;
+using SynthIE.Inference.Model;
+using SynthIE.Inference.Model.Onnx;
 using SynthIE.Inference.TestModels.T5;
 using SynthIE.Inference.Tests.Infrastructure;
 using SynthIE.Inference.Tokenization;

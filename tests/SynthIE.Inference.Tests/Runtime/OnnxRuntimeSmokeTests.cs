@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using SynthIE.Inference.Runtime;
+using SynthIE.Inference.Model.Onnx;
 using SynthIE.Inference.TestModels.Onnx;
 
 namespace SynthIE.Inference.Tests.Runtime;
