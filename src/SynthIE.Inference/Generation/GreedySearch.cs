@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Numerics.Tensors;
 
 namespace SynthIE.Inference.Generation;
 

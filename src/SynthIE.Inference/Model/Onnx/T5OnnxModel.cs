@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using SynthIE.Inference.Model;
 
 namespace SynthIE.Inference.Model.Onnx;
 
