@@ -1,22 +1,27 @@
+using SynthIE.Inference.Internal;
+
 namespace SynthIE.Inference.Evaluation;
 
 /// <summary>
 /// The form SynthIE compares names in. Its gold triplets go through the linearization and back
-/// (<c>triplet_list_to_text</c> then <c>text_to_triplet_list</c> in <c>src/utils/linearization_utils.py</c>): entity
-/// names are stripped and their spaces become <c>_</c>; relation names are stripped and their <c>_</c> become spaces;
-/// every part is stripped again when the text is split.
+/// (<c>triplet_list_to_text</c> then <c>text_to_triplet_list</c> in <c>src/utils/linearization_utils.py</c>): each name
+/// is spelled as the linearization writes it (<see cref="Linearization.NormalizeEntityName"/>,
+/// <see cref="Linearization.NormalizeRelationName"/>: Python-stripped, then spaces to <c>_</c> for entities and
+/// <c>_</c> to spaces for relations), and every part is Python-stripped again when the text is split, so a relation
+/// <c>"_x"</c> is compared as <c>"x"</c>. Python's whitespace (<see cref="PythonText"/>) includes U+001C..U+001F, which
+/// <see cref="string.Trim()"/> keeps.
 /// </summary>
 internal static class SynthIENames
 {
-    /// <summary>Normalizes an entity name: trimmed, spaces replaced by <c>_</c>.</summary>
+    /// <summary>Normalizes an entity name as the linearization round trip does.</summary>
     /// <param name="name">The name.</param>
     /// <returns>The compared form.</returns>
-    public static string Entity(string name) => name.Trim().Replace(' ', '_');
+    public static string Entity(string name) => PythonText.Strip(Linearization.NormalizeEntityName(name));
 
-    /// <summary>Normalizes a relation name: <c>_</c> replaced by spaces, trimmed.</summary>
+    /// <summary>Normalizes a relation name as the linearization round trip does.</summary>
     /// <param name="name">The name.</param>
     /// <returns>The compared form.</returns>
-    public static string Relation(string name) => name.Replace('_', ' ').Trim();
+    public static string Relation(string name) => PythonText.Strip(Linearization.NormalizeRelationName(name));
 
     /// <summary>Normalizes a triplet's three names.</summary>
     /// <param name="triplet">The triplet.</param>
