@@ -1,13 +1,11 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.ML.OnnxRuntime;
 using SynthIE.Inference.Constraints;
 using SynthIE.Inference.Generation;
 using SynthIE.Inference.Facts;
 using SynthIE.Inference.Model;
 using SynthIE.Inference.Model.Onnx;
-using SynthIE.Inference.Worlds;
 using SynthIE.Inference.Internal;
 
 namespace SynthIE.Inference;
@@ -105,7 +103,7 @@ public sealed class SynthIEExtractor : IDisposable
     /// <exception cref="ModelLoadException">A model file is missing, malformed or inconsistent with another.</exception>
     /// <exception cref="WorldFileException">A world file is missing or malformed.</exception>
     /// <exception cref="ExecutionProviderUnavailableException">CUDA was requested but is not available.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (see <see cref="SynthIELimits"/>); the message names the option and its value.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (see <see cref="SynthIEExtractorOptions.MaxNumBeams"/> and the other limits there); the message names the option and its value.</exception>
     /// <remarks>Without <see cref="SynthIEExtractorOptions.TrieCacheDirectory"/>, nothing is written outside the model folder
     /// (or the world folder given as <see cref="SynthIEExtractorOptions.WorldDirectory"/>): a world the manifest places
     /// outside the model folder keeps its trie cache in the model folder's <c>.synthie-cache</c>, and cache files are never
@@ -114,87 +112,24 @@ public sealed class SynthIEExtractor : IDisposable
     {
         ArgumentNullException.ThrowIfNull(modelDirectory);
         options ??= new SynthIEExtractorOptions();
-        ValidateOptions(options);
         ILogger logger = options.LoggerFactory?.CreateLogger<SynthIEExtractor>() ?? NullLogger<SynthIEExtractor>.Instance;
-        string directory = Path.GetFullPath(modelDirectory);
-        if (!Directory.Exists(directory))
-        {
-            throw new ModelLoadException(directory, "model directory not found.");
-        }
-
-        string manifestPath = Path.Combine(directory, SynthIEManifest.FileName);
-        SynthIEManifest manifest = File.Exists(manifestPath) ? SynthIEManifest.Load(manifestPath) : new SynthIEManifest();
-        if (!File.Exists(manifestPath))
-        {
-            ExtractorLog.NoManifest(logger, directory, SynthIEManifest.FileName);
-        }
-
-        T5ModelConfig config = T5ModelConfig.Load(Path.Combine(directory, "config.json"));
-        T5Tokenizer tokenizer = LoadTokenizer(directory);
-        if (tokenizer.VocabularySize > config.VocabularySize)
-        {
-            throw new ModelLoadException(Path.Combine(directory, "config.json"),
-                $"vocab_size is {config.VocabularySize}, smaller than the tokenizer's {tokenizer.VocabularySize} ids ({tokenizer.SourceName}): the tokenizer does not belong to this model.");
-        }
-
-        Linearization linearization = ParseLinearization(options.Linearization ?? manifest.Linearization, directory);
-        int maxInputTokens = options.MaxInputTokens ?? manifest.MaxInputTokens;
-        ValidateDecoding(CreateDecodingOptions(options, manifest, config, constraint: null), options, manifestPath);
-
-        World? world = options.World;
-        string? worldDirectory = options.WorldDirectory
-            ?? (manifest.World is null ? null : Path.GetFullPath(Path.Combine(directory, manifest.World)));
-        if (world is null && worldDirectory is not null && (options.Constrained || options.WorldDirectory is not null))
-        {
-            if (options.WorldDirectory is null && !Directory.Exists(worldDirectory))
-            {
-                throw new ModelLoadException(manifestPath, $"\"world\" is {DisplayText.Quote(manifest.World)}, but {DisplayText.Escape(worldDirectory, 1000)} is not a folder.");
-            }
-
-            ExtractorLog.LoadingWorld(logger, DisplayText.Escape(worldDirectory, 1000));
-            world = WorldLocator.Load(worldDirectory);
-        }
-
+        ModelSettings settings = ModelSettings.Resolve(modelDirectory, options, logger);
+        World? world = settings.LoadWorld(options, logger);
         SynthIEConstraint? constraint = null;
         T5OnnxModel? model = null;
         try
         {
-            if (options.Constrained)
-            {
-                if (world is null)
-                {
-                    throw new ModelLoadException(manifestPath,
-                        "constrained decoding needs a world: name one in the manifest's \"world\" field, or set SynthIEExtractorOptions.World or .WorldDirectory " +
-                        "(or set Constrained = false for unconstrained decoding).");
-                }
-
-                string? cacheNote = null;
-                string? cacheDirectory = options.TrieCacheDirectory
-                    ?? (worldDirectory is null ? null
-                        : options.WorldDirectory is null ? TrieCacheLocation.ForManifestWorld(directory, worldDirectory, out cacheNote)
-                        : TrieCacheLocation.ForNamedWorld(Path.GetFullPath(worldDirectory), out cacheNote));
-                if (cacheNote is not null)
-                {
-                    ExtractorLog.TrieCache(logger, cacheNote);
-                }
-
-                constraint = SynthIEConstraint.Create(world, tokenizer, linearization, new SynthIEConstraintOptions { CacheDirectory = cacheDirectory });
-            }
-
-            OnnxModelFiles files = OnnxModelFiles.Find(directory, options.UseQuantizedModel, preferMerged: true);
-            using (SessionOptions sessionOptions = SessionOptionsFactory.Create(options.Device, options.IntraOpThreads, options.CudaDeviceId))
-            {
-                model = T5OnnxModel.Load(config, files, sessionOptions);
-            }
-
-            DecodingOptions decoding = CreateDecodingOptions(options, manifest, config, constraint);
-            ValidateStepSize(decoding, options, manifestPath, config.VocabularySize);
-            decoding.Validate(config.VocabularySize);
+            constraint = options.Constrained ? settings.CreateConstraint(world, options, logger) : null;
+            model = settings.LoadOnnxModel(options);
+            DecodingOptions decoding = settings.CreateDecodingOptions(constraint);
             if (logger.IsEnabled(LogLevel.Information))
             {
-                ExtractorLog.Loaded(logger, manifest.DisplayName ?? Path.GetFileName(directory), linearization.Identifier, decoding.NumBeams, decoding.LengthPenalty, constraint is not null, options.Device.ToString());
+                ExtractorLog.Loaded(logger, settings.Manifest.DisplayName ?? Path.GetFileName(settings.Directory), settings.Linearization.Identifier,
+                    decoding.NumBeams, decoding.LengthPenalty, constraint is not null, options.Device.ToString());
             }
-            return new SynthIEExtractor(directory, manifest, model, tokenizer, world, linearization, constraint, decoding, maxInputTokens, options.MaxBatchSize, logger);
+
+            return new SynthIEExtractor(settings.Directory, settings.Manifest, model, settings.Tokenizer, world, settings.Linearization, constraint,
+                decoding, settings.MaxInputTokens, options.MaxBatchSize, logger);
         }
         catch
         {
@@ -410,102 +345,5 @@ public sealed class SynthIEExtractor : IDisposable
         }
 
         return candidates;
-    }
-
-    private static T5Tokenizer LoadTokenizer(string directory)
-    {
-        try
-        {
-            return T5Tokenizer.FromDirectory(directory);
-        }
-        catch (Exception error) when (error is FileNotFoundException or InvalidDataException)
-        {
-            throw new ModelLoadException(directory, $"the tokenizer could not be loaded: {error.Message}", error);
-        }
-    }
-
-    private static Linearization ParseLinearization(string identifier, string directory)
-    {
-        try
-        {
-            return Linearization.FromIdentifier(identifier);
-        }
-        catch (ArgumentException error)
-        {
-            throw new ModelLoadException(Path.Combine(directory, SynthIEManifest.FileName), error.Message, error);
-        }
-    }
-
-    /// <summary>Checks the options given in code against each other and <see cref="SynthIELimits"/>, before anything is loaded.</summary>
-    private static void ValidateOptions(SynthIEExtractorOptions options)
-    {
-        CheckRange(nameof(options.NumBeams), options.NumBeams, 1, SynthIELimits.MaxNumBeams);
-        CheckRange(nameof(options.NumReturnSequences), options.NumReturnSequences, 1, SynthIELimits.MaxNumBeams);
-        CheckRange(nameof(options.MaxNewTokens), options.MaxNewTokens, 1, SynthIELimits.MaxTokens);
-        CheckRange(nameof(options.MaxInputTokens), options.MaxInputTokens, 1, SynthIELimits.MaxTokens);
-        CheckRange(nameof(options.MaxBatchSize), options.MaxBatchSize, 1, SynthIELimits.MaxBatchSize);
-        CheckRange(nameof(options.IntraOpThreads), options.IntraOpThreads, 0, SynthIELimits.MaxIntraOpThreads,
-            $" ({SynthIELimits.MaxThreadsPerProcessor} × the {Environment.ProcessorCount} processors; 0 lets ONNX Runtime choose)");
-        CheckRange(nameof(options.CudaDeviceId), options.CudaDeviceId, 0, 1023);
-        if (options.LengthPenalty is double penalty && !double.IsFinite(penalty))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), penalty, $"SynthIEExtractorOptions.LengthPenalty must be a finite number, not {penalty}.");
-        }
-
-        if (options.NumBeams is int beams && options.NumReturnSequences is int returned && returned > beams)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), returned,
-                $"SynthIEExtractorOptions.NumReturnSequences is {returned}, more than NumBeams ({beams}): at most one candidate per beam is returned.");
-        }
-
-        static void CheckRange(string name, int? value, int min, int max, string note = "")
-        {
-            if (value is int v && (v < min || v > max))
-            {
-                throw new ArgumentOutOfRangeException(nameof(options), v, $"SynthIEExtractorOptions.{name} is {v}; it must be between {min} and {max}{note}.");
-            }
-        }
-    }
-
-    private static string BeamsSource(DecodingOptions decoding, SynthIEExtractorOptions options, string manifestPath) =>
-        options.NumBeams is null ? $"NumBeams ({decoding.NumBeams}, from {manifestPath}'s num_beams)" : $"NumBeams ({decoding.NumBeams})";
-
-    /// <summary>Checks the decoding settings once the manifest's defaults are known.</summary>
-    private static void ValidateDecoding(DecodingOptions decoding, SynthIEExtractorOptions options, string manifestPath)
-    {
-        if (decoding.NumReturnSequences > decoding.NumBeams)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), decoding.NumReturnSequences,
-                $"SynthIEExtractorOptions.NumReturnSequences is {decoding.NumReturnSequences}, more than {BeamsSource(decoding, options, manifestPath)}: at most one candidate per beam is returned.");
-        }
-    }
-
-    /// <summary>Checks the size of one decoding step's logits once the graph has confirmed the vocabulary size.</summary>
-    private static void ValidateStepSize(DecodingOptions decoding, SynthIEExtractorOptions options, string manifestPath, int vocabularySize)
-    {
-        string beamsSource = BeamsSource(decoding, options, manifestPath);
-        long logits = (long)options.MaxBatchSize * decoding.NumBeams * vocabularySize;
-        if (logits > SynthIELimits.MaxLogitsPerStep)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.MaxBatchSize,
-                $"SynthIEExtractorOptions.MaxBatchSize ({options.MaxBatchSize}) × {beamsSource} × the model's {vocabularySize} vocabulary ids is {logits} logits a step, " +
-                $"more than {SynthIELimits.MaxLogitsPerStep}: lower MaxBatchSize or NumBeams.");
-        }
-    }
-
-    private static DecodingOptions CreateDecodingOptions(SynthIEExtractorOptions options, SynthIEManifest manifest, T5ModelConfig config, ITokenConstraint? constraint)
-    {
-        int beams = options.NumBeams ?? manifest.NumBeams;
-        return new DecodingOptions
-        {
-            NumBeams = beams,
-            NumReturnSequences = options.NumReturnSequences ?? Math.Min(3, beams),
-            LengthPenalty = options.LengthPenalty ?? manifest.LengthPenalty,
-            MaxNewTokens = options.MaxNewTokens ?? manifest.MaxNewTokens,
-            DecoderStartTokenId = config.DecoderStartTokenId,
-            EosTokenId = config.EndOfSequenceTokenId,
-            PadTokenId = config.PadTokenId,
-            Constraint = constraint,
-        };
     }
 }

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Logging;
-using SynthIE.Inference.Worlds;
-using SynthIE.Inference.Internal;
 
 namespace SynthIE.Inference;
 
@@ -33,7 +31,7 @@ public sealed class SynthIEExtractorOptions
 
     /// <summary>
     /// Gets a world folder to load instead of the manifest's: SynthIE's layout (<c>constrained_worlds/&lt;name&gt;/</c> and
-    /// <c>id2name_mappings/</c>) or simple files (see <see cref="WorldLoader"/>).
+    /// <c>id2name_mappings/</c>) or simple files (see <see cref="World.Load(string)"/>).
     /// </summary>
     public string? WorldDirectory { get; init; }
 
@@ -44,7 +42,7 @@ public sealed class SynthIEExtractorOptions
     /// <summary>Gets the linearization (<c>fully_expanded</c>, <c>subject_collapsed</c>, <c>fully_expanded_et</c>); <see langword="null"/>: the manifest's.</summary>
     public string? Linearization { get; init; }
 
-    /// <summary>Gets the number of beams (1 = greedy, at most <see cref="SynthIELimits.MaxNumBeams"/>); <see langword="null"/>: the manifest's, else 10.</summary>
+    /// <summary>Gets the number of beams (1 = greedy, at most <see cref="MaxNumBeams"/>); <see langword="null"/>: the manifest's, else 10.</summary>
     public int? NumBeams { get; init; }
 
     /// <summary>Gets how many outputs to return per text, best first (1 to the number of beams); <see langword="null"/>: min(3, beams), as SynthIE's inference configuration.</summary>
@@ -53,13 +51,13 @@ public sealed class SynthIEExtractorOptions
     /// <summary>Gets the length penalty (score = sum of log-probabilities / length^penalty); <see langword="null"/>: the manifest's, else 1.0.</summary>
     public double? LengthPenalty { get; init; }
 
-    /// <summary>Gets the maximum number of generated tokens (1 to <see cref="SynthIELimits.MaxTokens"/>); <see langword="null"/>: the manifest's, else 256.</summary>
+    /// <summary>Gets the maximum number of generated tokens (1 to <see cref="MaxTokens"/>); <see langword="null"/>: the manifest's, else 256.</summary>
     public int? MaxNewTokens { get; init; }
 
-    /// <summary>Gets the maximum number of input tokens, including the end token (longer texts are cut; 1 to <see cref="SynthIELimits.MaxTokens"/>); <see langword="null"/>: the manifest's, else 256.</summary>
+    /// <summary>Gets the maximum number of input tokens, including the end token (longer texts are cut; 1 to <see cref="MaxTokens"/>); <see langword="null"/>: the manifest's, else 256.</summary>
     public int? MaxInputTokens { get; init; }
 
-    /// <summary>Gets the largest number of texts decoded together by <see cref="SynthIEExtractor.ExtractBatch"/> and <see cref="SynthIEExtractor.ExtractManyAsync(IEnumerable{string}, CancellationToken)"/> (default 8; 1 to <see cref="SynthIELimits.MaxBatchSize"/>, and with the beams and the vocabulary within <see cref="SynthIELimits.MaxLogitsPerStep"/>).</summary>
+    /// <summary>Gets the largest number of texts decoded together by <see cref="SynthIEExtractor.ExtractBatch"/> and <see cref="SynthIEExtractor.ExtractManyAsync(IEnumerable{string}, CancellationToken)"/> (default 8; 1 to <see cref="MaxBatchSizeLimit"/>, and batch × beams × vocabulary at most 2^28 logits a step).</summary>
     public int MaxBatchSize { get; init; } = 8;
 
     /// <summary>Gets where ONNX Runtime runs the model (default CPU).</summary>
@@ -68,7 +66,7 @@ public sealed class SynthIEExtractorOptions
     /// <summary>Gets the CUDA device ordinal used with <see cref="ExecutionDevice.Cuda"/> (0 to 1023).</summary>
     public int CudaDeviceId { get; init; }
 
-    /// <summary>Gets the number of threads ONNX Runtime uses inside one operator (0: its default, one per physical core; at most <see cref="SynthIELimits.MaxIntraOpThreads"/>).</summary>
+    /// <summary>Gets the number of threads ONNX Runtime uses inside one operator (0: its default, one per physical core; at most <see cref="MaxThreadsPerProcessor"/> × the processor count).</summary>
     public int IntraOpThreads { get; init; }
 
     /// <summary>Gets a value indicating whether to load the <c>_quantized</c> ONNX files instead of the full-precision ones.</summary>
