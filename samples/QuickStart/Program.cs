@@ -1,7 +1,6 @@
 // Quick start: load a SynthIE model directory, extract facts, print them.
 //   dotnet run --project samples/QuickStart -- <model-dir> ["text" ...]
 using SynthIE.Inference;
-using SynthIE.Inference.Facts;
 
 if (args.Length == 0)
 {

@@ -4,7 +4,7 @@ namespace SynthIE.Inference.Evaluation;
 /// Thrown when gold or prediction data cannot be evaluated: a file is unreadable or a line is malformed, an id is
 /// missing, repeated or unknown. The message names the file and line when the data came from a file.
 /// </summary>
-public sealed class EvaluationDataException : Exception
+public sealed class EvaluationDataException : SynthIEException
 {
     /// <summary>Initializes a new instance of the <see cref="EvaluationDataException"/> class.</summary>
     public EvaluationDataException()
@@ -26,21 +26,13 @@ public sealed class EvaluationDataException : Exception
     {
     }
 
-    /// <summary>Initializes a new instance of the <see cref="EvaluationDataException"/> class for one line of a file.</summary>
+    /// <summary>Initializes a new instance of the <see cref="EvaluationDataException"/> class for a problem in one file.</summary>
     /// <param name="filePath">The file at fault.</param>
-    /// <param name="lineNumber">The 1-based line at fault, or 0 when the whole file is.</param>
-    /// <param name="message">What is wrong with it.</param>
+    /// <param name="lineNumber">The 1-based line at fault, or 0 for the file as a whole.</param>
+    /// <param name="message">What is wrong there.</param>
     /// <param name="innerException">The underlying error, if any.</param>
-    public EvaluationDataException(string filePath, int lineNumber, string message, Exception? innerException = null)
-        : base(lineNumber > 0 ? $"{filePath}:{lineNumber}: {message}" : $"{filePath}: {message}", innerException)
+    public EvaluationDataException(string filePath, long lineNumber, string message, Exception? innerException = null)
+        : base(filePath, lineNumber, message, innerException)
     {
-        FilePath = filePath;
-        LineNumber = lineNumber;
     }
-
-    /// <summary>Gets the file at fault, when the data came from a file.</summary>
-    public string? FilePath { get; }
-
-    /// <summary>Gets the 1-based line at fault; 0 when no single line is.</summary>
-    public int LineNumber { get; }
 }

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using SynthIE.Inference.Internal;
-using SynthIE.Inference.Worlds;
 
 namespace SynthIE.Inference.Evaluation;
 

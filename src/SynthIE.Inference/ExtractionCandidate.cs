@@ -1,5 +1,3 @@
-using SynthIE.Inference.Facts;
-
 namespace SynthIE.Inference;
 
 /// <summary>One generated output for a text: its facts, its score and the text it was parsed from.</summary>

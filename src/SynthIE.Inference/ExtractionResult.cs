@@ -1,5 +1,3 @@
-using SynthIE.Inference.Facts;
-
 namespace SynthIE.Inference;
 
 /// <summary>What was extracted from one text: the best output's facts, and the other candidates with their scores.</summary>

@@ -33,7 +33,7 @@ public sealed class Linearization
         new(LinearizationKind.FullyExpandedWithEntityTypes, "fully_expanded_et", "[et]", collapsesSubjects: false);
 
     /// <summary>Gets which linearization this is.</summary>
-    public LinearizationKind Kind { get; }
+    internal LinearizationKind Kind { get; }
 
     /// <summary>Gets SynthIE's identifier (<c>fully_expanded</c>, <c>subject_collapsed</c> or <c>fully_expanded_et</c>).</summary>
     public string Identifier { get; }
@@ -63,7 +63,7 @@ public sealed class Linearization
     /// <param name="kind">The kind.</param>
     /// <returns>The shared instance.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The kind is not defined.</exception>
-    public static Linearization FromKind(LinearizationKind kind) => kind switch
+    internal static Linearization FromKind(LinearizationKind kind) => kind switch
     {
         LinearizationKind.FullyExpanded => FullyExpanded,
         LinearizationKind.SubjectCollapsed => SubjectCollapsed,
@@ -113,6 +113,20 @@ public sealed class Linearization
     {
         ArgumentNullException.ThrowIfNull(name);
         return PythonText.Strip(name).Replace('_', ' ');
+    }
+
+    /// <summary>
+    /// Reads the facts of a model output written in this linearization (the decoded text, special tokens skipped), as
+    /// SynthIE's <c>text_to_triplet_list</c> does: in order, duplicates kept and flagged, and every part that does not
+    /// follow the linearization reported as a <see cref="ParseDiagnostic"/> instead of being dropped silently.
+    /// </summary>
+    /// <param name="output">The output text, e.g. <c>"[s] Marie_Curie [r] place of birth [o] Warsaw [e]"</c>.</param>
+    /// <param name="world">The world whose Wikidata ids to attach to the names, or <see langword="null"/> for labels only.</param>
+    /// <returns>The facts and diagnostics.</returns>
+    public FactParseResult Parse(string output, World? world = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return new FactParser(this, world).Parse(output);
     }
 
     /// <summary>Returns <see cref="Identifier"/>.</summary>

@@ -4,7 +4,7 @@ namespace SynthIE.Inference;
 /// Thrown when a model directory cannot be loaded: a file is missing, unreadable or malformed, or two files disagree
 /// (tensor names, shapes, vocabulary sizes). The message names the file and the mismatch.
 /// </summary>
-public sealed class ModelLoadException : Exception
+public sealed class ModelLoadException : SynthIEException
 {
     /// <summary>Initializes a new instance of the <see cref="ModelLoadException"/> class.</summary>
     public ModelLoadException()
@@ -26,16 +26,12 @@ public sealed class ModelLoadException : Exception
     {
     }
 
-    /// <summary>Initializes a new instance of the <see cref="ModelLoadException"/> class.</summary>
-    /// <param name="filePath">The file at fault.</param>
+    /// <summary>Initializes a new instance of the <see cref="ModelLoadException"/> class for a problem in one file or folder.</summary>
+    /// <param name="filePath">The file (or folder) at fault.</param>
     /// <param name="message">What is wrong with it.</param>
     /// <param name="innerException">The underlying error, if any.</param>
     public ModelLoadException(string filePath, string message, Exception? innerException = null)
-        : base($"{filePath}: {message}", innerException)
+        : base(filePath, 0, message, innerException)
     {
-        FilePath = filePath;
     }
-
-    /// <summary>Gets the file at fault, when one file is.</summary>
-    public string? FilePath { get; }
 }

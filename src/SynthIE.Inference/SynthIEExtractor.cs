@@ -7,7 +7,6 @@ using SynthIE.Inference.Generation;
 using SynthIE.Inference.Facts;
 using SynthIE.Inference.Model;
 using SynthIE.Inference.Model.Onnx;
-using SynthIE.Inference.Tokenization;
 using SynthIE.Inference.Worlds;
 using SynthIE.Inference.Internal;
 

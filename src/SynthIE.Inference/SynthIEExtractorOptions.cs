@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using SynthIE.Inference.Model.Onnx;
 using SynthIE.Inference.Worlds;
 using SynthIE.Inference.Internal;
 

@@ -1,5 +1,3 @@
-using SynthIE.Inference.Worlds;
-
 namespace SynthIE.Inference;
 
 /// <summary>What one of the constraint's tries (entity names or relation names) was built from, and where it came from.</summary>

@@ -1,43 +1,35 @@
 namespace SynthIE.Inference;
 
 /// <summary>A world or catalog file could not be read: malformed content, with the file and line.</summary>
-public sealed class WorldFileException : IOException
+public sealed class WorldFileException : SynthIEException
 {
-    /// <summary>Creates the exception.</summary>
+    /// <summary>Initializes a new instance of the <see cref="WorldFileException"/> class.</summary>
     public WorldFileException()
     {
     }
 
-    /// <summary>Creates the exception with a message.</summary>
-    /// <param name="message">The message.</param>
+    /// <summary>Initializes a new instance of the <see cref="WorldFileException"/> class.</summary>
+    /// <param name="message">What is wrong.</param>
     public WorldFileException(string message)
         : base(message)
     {
     }
 
-    /// <summary>Creates the exception with a message and a cause.</summary>
-    /// <param name="message">The message.</param>
-    /// <param name="innerException">The cause.</param>
+    /// <summary>Initializes a new instance of the <see cref="WorldFileException"/> class.</summary>
+    /// <param name="message">What is wrong.</param>
+    /// <param name="innerException">The underlying error.</param>
     public WorldFileException(string message, Exception innerException)
         : base(message, innerException)
     {
     }
 
-    /// <summary>Creates the exception for a place in a file.</summary>
-    /// <param name="filePath">The file.</param>
-    /// <param name="lineNumber">The 1-based line, or 0 when unknown.</param>
-    /// <param name="problem">What is wrong.</param>
-    /// <param name="innerException">The cause, if any.</param>
+    /// <summary>Initializes a new instance of the <see cref="WorldFileException"/> class for a problem in one file.</summary>
+    /// <param name="filePath">The file at fault.</param>
+    /// <param name="lineNumber">The 1-based line at fault, or 0 for the file as a whole.</param>
+    /// <param name="problem">What is wrong there.</param>
+    /// <param name="innerException">The underlying error, if any.</param>
     public WorldFileException(string filePath, long lineNumber, string problem, Exception? innerException = null)
-        : base(lineNumber > 0 ? $"{filePath}:{lineNumber}: {problem}" : $"{filePath}: {problem}", innerException)
+        : base(filePath, lineNumber, problem, innerException)
     {
-        FilePath = filePath;
-        LineNumber = lineNumber;
     }
-
-    /// <summary>Gets the file that could not be read.</summary>
-    public string? FilePath { get; }
-
-    /// <summary>Gets the 1-based line with the problem, or 0 when unknown.</summary>
-    public long LineNumber { get; }
 }

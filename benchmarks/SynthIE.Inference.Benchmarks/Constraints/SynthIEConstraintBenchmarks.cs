@@ -1,7 +1,6 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using SynthIE.Inference.Constraints;
-using SynthIE.Inference.Tokenization;
 
 namespace SynthIE.Inference.Benchmarks.Constraints;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using SynthIE.Inference.Constraints;
-using SynthIE.Inference.Tokenization;
 using SynthIE.Inference.Worlds;
 
 namespace SynthIE.Inference.Benchmarks.Constraints;

@@ -3,7 +3,7 @@ using SynthIE.Inference.Constraints;
 namespace SynthIE.Inference.Benchmarks.Decoding;
 
 /// <summary>A constraint that allows the same token set in every state (about what SynthIE allows inside a name).</summary>
-public sealed class FixedSetConstraint : ITokenConstraint
+internal sealed class FixedSetConstraint : ITokenConstraint
 {
     private readonly int[] allowed;
 

@@ -1,5 +1,4 @@
 using SynthIE.Inference.Benchmarks.Tokenization;
-using SynthIE.Inference.Tokenization;
 
 namespace SynthIE.Inference.Benchmarks.Extraction;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using SynthIE.Inference.Model;
 using SynthIE.Inference.TestModels.T5;
 
 namespace SynthIE.Inference.Benchmarks.Extraction;

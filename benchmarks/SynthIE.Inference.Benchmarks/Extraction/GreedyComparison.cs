@@ -1,12 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
 using SynthIE.Inference.Generation;
 using SynthIE.Inference.Model;
 using SynthIE.Inference.Model.Onnx;
-using SynthIE.Inference.Tokenization;
 
 namespace SynthIE.Inference.Benchmarks.Extraction;
 

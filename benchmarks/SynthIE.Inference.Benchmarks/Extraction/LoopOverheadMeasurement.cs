@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using SynthIE.Inference.Generation;
-using SynthIE.Inference.Model.Onnx;
 
 namespace SynthIE.Inference.Benchmarks.Extraction;
 

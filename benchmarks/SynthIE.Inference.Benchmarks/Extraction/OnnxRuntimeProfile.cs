@@ -4,7 +4,6 @@ using Microsoft.ML.OnnxRuntime;
 using SynthIE.Inference.Generation;
 using SynthIE.Inference.Model;
 using SynthIE.Inference.Model.Onnx;
-using SynthIE.Inference.Tokenization;
 
 namespace SynthIE.Inference.Benchmarks.Extraction;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using SynthIE.Inference.Tokenization;
 
 namespace SynthIE.Inference.Benchmarks.Tokenization;
 

@@ -1,8 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using SynthIE.Inference.Evaluation;
-using SynthIE.Inference.Model;
-using SynthIE.Inference.Model.Onnx;
-using SynthIE.Inference.Worlds;
 
 namespace SynthIE.Inference.Cli.Common;
 
@@ -29,10 +25,7 @@ internal static class LibraryErrors
     /// <param name="error">The exception.</param>
     /// <returns>Whether it is the user's to fix.</returns>
     public static bool IsUserError(Exception error) => error is CliException
-        or ModelLoadException
-        or WorldFileException
-        or EvaluationDataException
-        or ExecutionProviderUnavailableException
+        or SynthIEException
         or OnnxRuntimeException
         or IOException
         or UnauthorizedAccessException

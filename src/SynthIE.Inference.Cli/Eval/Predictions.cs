@@ -3,7 +3,6 @@ using System.Text.Json;
 using SynthIE.Inference.Cli.Common;
 using SynthIE.Inference.Cli.Extract;
 using SynthIE.Inference.Evaluation;
-using SynthIE.Inference.Facts;
 
 namespace SynthIE.Inference.Cli.Eval;
 
@@ -28,10 +27,10 @@ internal static class Predictions
     /// <returns>The parser: the facts' labels as written, and whether the text parsed cleanly.</returns>
     public static Func<string, (IReadOnlyList<(string S, string R, string O)> Triplets, bool ParsedCleanly)> RawParser(Linearization linearization)
     {
-        var parser = new FactParser(linearization);
+        ArgumentNullException.ThrowIfNull(linearization);
         return text =>
         {
-            FactParseResult parsed = parser.Parse(text);
+            FactParseResult parsed = linearization.Parse(text);
             return ([.. parsed.Facts.Select(fact => (fact.Subject.Label, fact.Relation.Label, fact.Object.Label))], ResultLines.ParsedCleanly(parsed.Diagnostics));
         };
     }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.Json;
 using SynthIE.Inference.Cli.Common;
 using SynthIE.Inference.Internal;

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using SynthIE.Inference.Facts;
 
 namespace SynthIE.Inference.Cli.Extract;
 

@@ -2,10 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using SynthIE.Inference.Cli.Common;
 using SynthIE.Inference.Cli.Progress;
-using SynthIE.Inference.Model;
 using SynthIE.Inference.TestModels.T5;
-using SynthIE.Inference.Tokenization;
-using SynthIE.Inference.Worlds;
 
 namespace SynthIE.Inference.Cli.Models;
 

@@ -1,6 +1,5 @@
 using SynthIE.Inference.Cli.Common;
 using SynthIE.Inference.TestModels.T5;
-using SynthIE.Inference.Tokenization;
 
 namespace SynthIE.Inference.Cli.Models;
 

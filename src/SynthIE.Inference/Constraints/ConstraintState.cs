@@ -11,4 +11,4 @@ namespace SynthIE.Inference.Constraints;
 /// <param name="Node">A node of the constraint's token trie, or a constraint-defined sentinel.</param>
 /// <param name="Offset">A position inside a multi-token marker, or another small constraint-defined counter.</param>
 [StructLayout(LayoutKind.Sequential)]
-public readonly record struct ConstraintState(int Phase, int Node, int Offset);
+internal readonly record struct ConstraintState(int Phase, int Node, int Offset);

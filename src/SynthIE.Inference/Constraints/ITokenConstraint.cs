@@ -4,7 +4,7 @@ namespace SynthIE.Inference.Constraints;
 /// A constraint on generated token sequences, evaluated incrementally: O(1) work per token and a
 /// <see cref="ConstraintState"/> per hypothesis. Implementations are immutable and safe to share between threads.
 /// </summary>
-public interface ITokenConstraint
+internal interface ITokenConstraint
 {
     /// <summary>Gets the state of a hypothesis that holds only the decoder start token.</summary>
     ConstraintState Initial { get; }

@@ -1,5 +1,3 @@
-using SynthIE.Inference.Tokenization;
-using SynthIE.Inference.Worlds;
 using SynthIE.Inference.Internal;
 
 namespace SynthIE.Inference.Constraints;
@@ -21,7 +19,7 @@ namespace SynthIE.Inference.Constraints;
 /// trie node of the name so far (-1 outside a trie) and <see cref="ConstraintState.Offset"/> how much of a marker the
 /// last ids match. Immutable and thread-safe; dispose to release memory-mapped cache files once no search uses it.
 /// </summary>
-public sealed class SynthIEConstraint : ITokenConstraint, IDisposable
+internal sealed class SynthIEConstraint : ITokenConstraint, IDisposable
 {
     private const int NoNode = -1;
     private const int UseTrie = -1;

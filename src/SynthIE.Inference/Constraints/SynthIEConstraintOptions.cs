@@ -1,7 +1,7 @@
 namespace SynthIE.Inference.Constraints;
 
 /// <summary>How a <see cref="SynthIEConstraint"/> builds or loads its tries.</summary>
-public sealed record SynthIEConstraintOptions
+internal sealed record SynthIEConstraintOptions
 {
     /// <summary>
     /// Gets the folder for the trie cache files (<c>entities.trie</c>, <c>relations.trie</c>), or

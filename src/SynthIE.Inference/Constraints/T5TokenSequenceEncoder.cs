@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
-using SynthIE.Inference.Tokenization;
 
 namespace SynthIE.Inference.Constraints;
 

@@ -1,7 +1,4 @@
-using SynthIE.Inference.Facts;
 using SynthIE.Inference.Internal;
-using SynthIE.Inference.Worlds;
-using SynthIE.Inference;
 
 namespace SynthIE.Inference.Facts;
 
@@ -11,7 +8,7 @@ namespace SynthIE.Inference.Facts;
 /// follow the linearization as <see cref="ParseDiagnostic"/>s instead of dropping it silently. With a
 /// <see cref="World"/>, each argument also gets its Wikidata ids. Thread-safe.
 /// </summary>
-public sealed class FactParser
+internal sealed class FactParser
 {
     private readonly string[] _markers;
     private readonly int _endMarker;

@@ -1,6 +1,4 @@
 using SynthIE.Inference.Constraints;
-using SynthIE.Inference.Facts;
-using SynthIE.Inference.Tokenization;
 
 namespace SynthIE.Inference.Facts;
 
@@ -9,7 +7,7 @@ namespace SynthIE.Inference.Facts;
 /// way SynthIE makes them (every part tokenized on its own, each part's end token dropped, one end token at the end),
 /// which is what the constraint accepts token by token.
 /// </summary>
-public static class LinearizationFormatter
+internal static class LinearizationFormatter
 {
     /// <summary>
     /// Returns the target text for <paramref name="facts"/>. Names are spelled the SynthIE way (entities trimmed with

@@ -1,7 +1,7 @@
 namespace SynthIE.Inference.Facts;
 
 /// <summary>The ways SynthIE writes a list of facts as one target string.</summary>
-public enum LinearizationKind
+internal enum LinearizationKind
 {
     /// <summary>
     /// Every fact written in full: <c>[s] subject [r] relation [o] object [e]</c>, facts separated by a space

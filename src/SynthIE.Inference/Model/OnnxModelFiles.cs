@@ -1,5 +1,3 @@
-using SynthIE.Inference.Model;
-
 namespace SynthIE.Inference.Model;
 
 /// <summary>

@@ -6,7 +6,7 @@ namespace SynthIE.Inference.Model;
 /// <summary>
 /// The fields of a T5 <c>config.json</c> (and <c>generation_config.json</c>) that decoding needs.
 /// </summary>
-public sealed class T5ModelConfig
+internal sealed class T5ModelConfig
 {
     /// <summary>Gets the hidden size (<c>d_model</c>).</summary>
     public required int ModelDimension { get; init; }

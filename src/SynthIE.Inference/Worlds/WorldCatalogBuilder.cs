@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.ObjectModel;
-using SynthIE.Inference.Facts;
 using SynthIE.Inference.Internal;
 
 namespace SynthIE.Inference.Worlds;

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using SynthIE.Inference.Facts;
 using SynthIE.Inference.Internal;
 
 namespace SynthIE.Inference.Worlds;
@@ -11,7 +10,7 @@ namespace SynthIE.Inference.Worlds;
 /// catalog files. Malformed content throws <see cref="WorldFileException"/> naming the file and line; a missing file
 /// throws <see cref="FileNotFoundException"/>; entries that are left out are counted in <see cref="WorldCatalog.Report"/>.
 /// </summary>
-public static class WorldLoader
+internal static class WorldLoader
 {
     /// <summary>
     /// Loads a SynthIE constrained world from SynthIE's data folder:

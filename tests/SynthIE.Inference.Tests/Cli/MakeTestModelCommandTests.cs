@@ -1,5 +1,4 @@
 using System.Text.Json;
-using SynthIE.Inference.Model;
 using SynthIE.Inference.Tests.Infrastructure;
 
 namespace SynthIE.Inference.Tests.Cli;

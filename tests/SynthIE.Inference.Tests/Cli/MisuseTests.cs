@@ -2,7 +2,6 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using SynthIE.Inference.Cli.Common;
-using SynthIE.Inference.Model;
 
 namespace SynthIE.Inference.Tests.Cli;
 

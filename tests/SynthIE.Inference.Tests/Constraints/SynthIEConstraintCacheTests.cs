@@ -1,8 +1,6 @@
 using SynthIE.Inference.Constraints;
 using SynthIE.Inference.Facts;
 using SynthIE.Inference.Tests.Infrastructure;
-using SynthIE.Inference.Tokenization;
-using SynthIE.Inference.Worlds;
 using Linearizations = SynthIE.Inference.Linearization;
 
 namespace SynthIE.Inference.Tests.Constraints;

@@ -1,6 +1,5 @@
 using SynthIE.Inference.Constraints;
 using SynthIE.Inference.Tests.Infrastructure;
-using SynthIE.Inference.Tokenization;
 
 namespace SynthIE.Inference.Tests.Constraints;
 

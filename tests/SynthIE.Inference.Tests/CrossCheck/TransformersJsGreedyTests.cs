@@ -8,7 +8,6 @@ using SynthIE.Inference.Model;
 using SynthIE.Inference.Model.Onnx;
 using SynthIE.Inference.TestModels.T5;
 using SynthIE.Inference.Tests.Infrastructure;
-using SynthIE.Inference.Tokenization;
 using SynthIE.Inference.Worlds;
 
 namespace SynthIE.Inference.Tests.CrossCheck;

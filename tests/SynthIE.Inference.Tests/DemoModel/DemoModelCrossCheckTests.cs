@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using SynthIE.Inference.TestModels.T5;
 using SynthIE.Inference.Tests.Constraints;
 using SynthIE.Inference.Tests.ExportScript;
 using SynthIE.Inference.Tests.TestModels;

@@ -1,5 +1,3 @@
-using SynthIE.Inference.Facts;
-
 namespace SynthIE.Inference.Tests.DemoModel;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SynthIE.Inference.Model;
-using SynthIE.Inference.Model.Onnx;
 
 namespace SynthIE.Inference.Tests.ExportScript;
 

@@ -1,6 +1,3 @@
-using SynthIE.Inference.Facts;
-using SynthIE.Inference.Model;
-using SynthIE.Inference.Model.Onnx;
 using SynthIE.Inference.TestModels.T5;
 using SynthIE.Inference.Tests.Infrastructure;
 

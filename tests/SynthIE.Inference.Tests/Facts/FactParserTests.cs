@@ -2,7 +2,6 @@ using System.Text.Json;
 using SynthIE.Inference.Facts;
 using SynthIE.Inference.Tests.Constraints;
 using SynthIE.Inference.Tests.Infrastructure;
-using SynthIE.Inference.Worlds;
 
 namespace SynthIE.Inference.Tests.Facts;
 

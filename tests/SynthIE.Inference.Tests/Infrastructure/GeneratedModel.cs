@@ -1,4 +1,3 @@
-using SynthIE.Inference.Model;
 using SynthIE.Inference.TestModels.T5;
 
 namespace SynthIE.Inference.Tests.Infrastructure;

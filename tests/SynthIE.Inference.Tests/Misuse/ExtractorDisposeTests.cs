@@ -1,5 +1,3 @@
-using SynthIE.Inference.Tests.Infrastructure;
-
 namespace SynthIE.Inference.Tests.Misuse;
 
 /// <summary>

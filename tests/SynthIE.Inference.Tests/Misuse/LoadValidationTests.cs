@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using SynthIE.Inference.Model;
 using SynthIE.Inference.Tests.Infrastructure;
 
 namespace SynthIE.Inference.Tests.Misuse;

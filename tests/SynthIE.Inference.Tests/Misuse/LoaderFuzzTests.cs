@@ -1,5 +1,4 @@
 using System.Text;
-using SynthIE.Inference.Model;
 using SynthIE.Inference.Tests.Infrastructure;
 using SynthIE.Inference.Worlds;
 

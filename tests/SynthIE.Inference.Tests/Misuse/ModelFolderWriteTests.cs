@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using SynthIE.Inference.Cli.Common;
 using SynthIE.Inference.Constraints;
-using SynthIE.Inference.Model;
 using SynthIE.Inference.Tests.Infrastructure;
 
 namespace SynthIE.Inference.Tests.Misuse;

@@ -1,5 +1,4 @@
 using SynthIE.Inference.Model;
-using SynthIE.Inference.Model.Onnx;
 
 namespace SynthIE.Inference.Tests.Models;
 

@@ -4,7 +4,6 @@ using SynthIE.Inference.Model;
 using SynthIE.Inference.Model.Onnx;
 using SynthIE.Inference.TestModels.T5;
 using SynthIE.Inference.Tests.Infrastructure;
-using SynthIE.Inference.Tokenization;
 
 namespace SynthIE.Inference.Tests.Onnx;
 

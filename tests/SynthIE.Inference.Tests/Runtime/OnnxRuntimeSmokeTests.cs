@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using SynthIE.Inference.Model.Onnx;
 using SynthIE.Inference.TestModels.Onnx;
 

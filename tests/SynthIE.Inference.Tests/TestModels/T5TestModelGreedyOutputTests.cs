@@ -1,4 +1,3 @@
-using SynthIE.Inference.TestModels.T5;
 using Xunit.Abstractions;
 
 namespace SynthIE.Inference.Tests.TestModels;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.ML.Tokenizers;
 using SynthIE.Inference.Tests.Infrastructure;
-using SynthIE.Inference.Tokenization;
 using Xunit.Abstractions;
 
 namespace SynthIE.Inference.Tests.Tokenization;

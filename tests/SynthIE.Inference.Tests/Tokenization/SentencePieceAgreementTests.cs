@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using SynthIE.Inference.Tests.Infrastructure;
-using SynthIE.Inference.Tokenization;
 
 namespace SynthIE.Inference.Tests.Tokenization;
 

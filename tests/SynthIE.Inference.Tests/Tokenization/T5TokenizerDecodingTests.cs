@@ -1,5 +1,3 @@
-using SynthIE.Inference.Tokenization;
-
 namespace SynthIE.Inference.Tests.Tokenization;
 
 /// <summary>Decoding as Hugging Face 4.23 <c>T5Tokenizer.decode</c>, and the raw form.</summary>

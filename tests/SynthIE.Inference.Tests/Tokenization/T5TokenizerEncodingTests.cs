@@ -1,5 +1,3 @@
-using SynthIE.Inference.Tokenization;
-
 namespace SynthIE.Inference.Tests.Tokenization;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using SynthIE.Inference.Tokenization;
-
 namespace SynthIE.Inference.Tests.Tokenization;
 
 /// <summary>Loading from files, streams and folders, and clear errors for missing, corrupt or wrong files.</summary>

@@ -1,6 +1,5 @@
 using System.Buffers;
 using Microsoft.ML.Tokenizers;
-using SynthIE.Inference.Tokenization;
 
 namespace SynthIE.Inference.Tests.Tokenization;
 

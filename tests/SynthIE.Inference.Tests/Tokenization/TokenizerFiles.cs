@@ -1,5 +1,4 @@
 using SynthIE.Inference.Tests.Infrastructure;
-using SynthIE.Inference.Tokenization;
 
 namespace SynthIE.Inference.Tests.Tokenization;
 

@@ -1,4 +1,3 @@
-using SynthIE.Inference.Tests.Constraints;
 using SynthIE.Inference.Tests.Infrastructure;
 using SynthIE.Inference.Worlds;
 

@@ -1,5 +1,3 @@
-using SynthIE.Inference.Worlds;
-
 namespace SynthIE.Inference.Tests.Worlds;
 
 public sealed class WorldTests

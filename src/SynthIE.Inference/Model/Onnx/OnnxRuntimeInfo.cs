@@ -5,7 +5,7 @@ namespace SynthIE.Inference.Model.Onnx;
 /// <summary>
 /// Facts about the ONNX Runtime native library this process has loaded.
 /// </summary>
-public static class OnnxRuntimeInfo
+internal static class OnnxRuntimeInfo
 {
     /// <summary>The ONNX Runtime version this library is built and tested against.</summary>
     public const string ExpectedVersion = "1.32.0";
