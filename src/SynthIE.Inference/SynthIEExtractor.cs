@@ -28,7 +28,7 @@ namespace SynthIE.Inference;
 public sealed class SynthIEExtractor : IDisposable
 {
     private readonly T5OnnxModel _model;
-    private readonly T5OnnxGenerator _generator;
+    private readonly Generator _generator;
     private readonly SynthIEConstraint? _constraint;
     private readonly FactParser _parser;
     private readonly DecodingOptions _decoding;
@@ -51,7 +51,7 @@ public sealed class SynthIEExtractor : IDisposable
         ModelDirectory = modelDirectory;
         Manifest = manifest;
         _model = model;
-        _generator = new T5OnnxGenerator(model);
+        _generator = new Generator(model);
         Tokenizer = tokenizer;
         World = world;
         Linearization = linearization;

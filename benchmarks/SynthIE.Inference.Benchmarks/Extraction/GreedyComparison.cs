@@ -211,13 +211,13 @@ internal static class GreedyComparison
         {
             Name = name;
             _model = model;
-            Generator = new T5OnnxGenerator(model);
+            Generator = new Generator(model);
             LoadMilliseconds = loadMilliseconds;
         }
 
         public string Name { get; }
 
-        public T5OnnxGenerator Generator { get; }
+        public Generator Generator { get; }
 
         public double LoadMilliseconds { get; }
 

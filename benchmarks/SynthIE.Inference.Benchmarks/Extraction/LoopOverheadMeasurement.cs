@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using SynthIE.Inference.Generation;
-using SynthIE.Inference.Model.Onnx;
 
 namespace SynthIE.Inference.Benchmarks.Extraction;
 
@@ -42,7 +41,7 @@ internal static class LoopOverheadMeasurement
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"decoder-loop overhead, flan-t5-{shape} shape, {beams} beams, {(constrained ? "constrained" : "unconstrained")}, batch {batch}, {inputCount} call(s) over {inputs.Length} REBEL inputs ({inputs.Sum(i => i.Length)} tokens), max_new_tokens {maxNewTokens}, {threads} intra-op thread(s); load {loadMs:F0} ms"));
 
-        var generator = new T5OnnxGenerator(extractor.OnnxModel);
+        var generator = new Generator(extractor.OnnxModel);
         _ = generator.Generate(inputs[..batch], extractor.DecodingOptions, default); // warm-up
         var total = new GenerationStatistics();
         for (int call = 0; call < inputCount; call++)

@@ -37,7 +37,7 @@ internal static class OnnxRuntimeProfile
         sessionOptions.EnableProfiling = true;
         sessionOptions.ProfileOutputPathPrefix = Path.Combine(Path.GetTempPath(), "synthie-ort-profile");
         using T5OnnxModel model = T5OnnxModel.Load(config, OnnxModelFiles.Find(directory, quantized: false, preferMerged: decoder == "merged"), sessionOptions);
-        var generator = new T5OnnxGenerator(model);
+        var generator = new Generator(model);
         var options = new DecodingOptions { NumBeams = beams, NumReturnSequences = 1, MaxNewTokens = maxNewTokens };
         var statistics = new GenerationStatistics();
         foreach (int[] input in inputs)

@@ -6,27 +6,27 @@ namespace SynthIE.Inference.Generation;
 /// </summary>
 internal sealed class BeamHypotheses
 {
-    private readonly int numBeams;
-    private readonly double lengthPenalty;
-    private readonly double[] scores;
-    private readonly float[] sumLogProbs;
-    private readonly int[] nodes;
-    private readonly int[] lengths;
-    private readonly bool[] endsWithEos;
-    private double worstScore;
+    private readonly int _numBeams;
+    private readonly double _lengthPenalty;
+    private readonly double[] _scores;
+    private readonly float[] _sumLogProbs;
+    private readonly int[] _nodes;
+    private readonly int[] _lengths;
+    private readonly bool[] _endsWithEos;
+    private double _worstScore;
 
     /// <summary>Initializes a new instance of the <see cref="BeamHypotheses"/> class.</summary>
     /// <param name="numBeams">How many hypotheses are kept (K).</param>
     /// <param name="lengthPenalty">The length penalty exponent.</param>
     public BeamHypotheses(int numBeams, double lengthPenalty)
     {
-        this.numBeams = numBeams;
-        this.lengthPenalty = lengthPenalty;
-        scores = new double[numBeams + 1];
-        sumLogProbs = new float[numBeams + 1];
-        nodes = new int[numBeams + 1];
-        lengths = new int[numBeams + 1];
-        endsWithEos = new bool[numBeams + 1];
+        _numBeams = numBeams;
+        _lengthPenalty = lengthPenalty;
+        _scores = new double[numBeams + 1];
+        _sumLogProbs = new float[numBeams + 1];
+        _nodes = new int[numBeams + 1];
+        _lengths = new int[numBeams + 1];
+        _endsWithEos = new bool[numBeams + 1];
         Reset();
     }
 
@@ -37,7 +37,7 @@ internal sealed class BeamHypotheses
     public void Reset()
     {
         Count = 0;
-        worstScore = 1e9;
+        _worstScore = 1e9;
     }
 
     /// <summary>
@@ -50,21 +50,21 @@ internal sealed class BeamHypotheses
     /// <param name="eos">Whether it ended with the end-of-sequence token (appended on output).</param>
     public void Add(float sum, int node, int length, bool eos)
     {
-        double score = sum / Math.Pow(length, lengthPenalty);
-        if (Count >= numBeams && !(score > worstScore))
+        double score = sum / Math.Pow(length, _lengthPenalty);
+        if (Count >= _numBeams && !(score > _worstScore))
         {
             return;
         }
 
         int index = Count++;
-        scores[index] = score;
-        sumLogProbs[index] = sum;
-        nodes[index] = node;
-        lengths[index] = length;
-        endsWithEos[index] = eos;
-        if (Count <= numBeams)
+        _scores[index] = score;
+        _sumLogProbs[index] = sum;
+        _nodes[index] = node;
+        _lengths[index] = length;
+        _endsWithEos[index] = eos;
+        if (Count <= _numBeams)
         {
-            worstScore = Math.Min(score, worstScore);
+            _worstScore = Math.Min(score, _worstScore);
             return;
         }
 
@@ -72,7 +72,7 @@ internal sealed class BeamHypotheses
         int lowest = 0;
         for (int i = 1; i < Count; i++)
         {
-            if (scores[i] < scores[lowest])
+            if (_scores[i] < _scores[lowest])
             {
                 lowest = i;
             }
@@ -81,13 +81,13 @@ internal sealed class BeamHypotheses
         int second = lowest == 0 ? 1 : 0;
         for (int i = second + 1; i < Count; i++)
         {
-            if (i != lowest && scores[i] < scores[second])
+            if (i != lowest && _scores[i] < _scores[second])
             {
                 second = i;
             }
         }
 
-        worstScore = scores[second];
+        _worstScore = _scores[second];
         RemoveAt(lowest);
     }
 
@@ -99,7 +99,7 @@ internal sealed class BeamHypotheses
     /// <param name="currentLength">The hypotheses' length before this step's token was appended.</param>
     /// <returns>Whether the item is done.</returns>
     public bool IsDone(float bestSum, int currentLength) =>
-        Count >= numBeams && worstScore >= bestSum / Math.Pow(currentLength, lengthPenalty);
+        Count >= _numBeams && _worstScore >= bestSum / Math.Pow(currentLength, _lengthPenalty);
 
     /// <summary>
     /// Writes the best <paramref name="count"/> hypotheses as <c>finalize</c> picks them: a stable ascending sort by score
@@ -118,19 +118,19 @@ internal sealed class BeamHypotheses
             int best = -1;
             for (int i = Count - 1; i >= 0; i--)
             {
-                if (!taken[i] && (best < 0 || scores[i] > scores[best]))
+                if (!taken[i] && (best < 0 || _scores[i] > _scores[best]))
                 {
                     best = i;
                 }
             }
 
             taken[best] = true;
-            int[] tokens = tree.ToArray(nodes[best], lengths[best], endsWithEos[best] ? eosTokenId : -1);
+            int[] tokens = tree.ToArray(_nodes[best], _lengths[best], _endsWithEos[best] ? eosTokenId : -1);
             result[r] = new GeneratedSequence(
                 tokens,
-                sumLogProbs[best],
-                scores[best],
-                endsWithEos[best] ? FinishReason.EndOfSequence : FinishReason.MaxLength);
+                _sumLogProbs[best],
+                _scores[best],
+                _endsWithEos[best] ? FinishReason.EndOfSequence : FinishReason.MaxLength);
         }
 
         return result;
@@ -139,11 +139,11 @@ internal sealed class BeamHypotheses
     private void RemoveAt(int index)
     {
         int tail = Count - index - 1;
-        Array.Copy(scores, index + 1, scores, index, tail);
-        Array.Copy(sumLogProbs, index + 1, sumLogProbs, index, tail);
-        Array.Copy(nodes, index + 1, nodes, index, tail);
-        Array.Copy(lengths, index + 1, lengths, index, tail);
-        Array.Copy(endsWithEos, index + 1, endsWithEos, index, tail);
+        Array.Copy(_scores, index + 1, _scores, index, tail);
+        Array.Copy(_sumLogProbs, index + 1, _sumLogProbs, index, tail);
+        Array.Copy(_nodes, index + 1, _nodes, index, tail);
+        Array.Copy(_lengths, index + 1, _lengths, index, tail);
+        Array.Copy(_endsWithEos, index + 1, _endsWithEos, index, tail);
         Count--;
     }
 }

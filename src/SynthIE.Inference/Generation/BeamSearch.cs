@@ -26,14 +26,14 @@ namespace SynthIE.Inference.Generation;
 /// </remarks>
 internal sealed class BeamSearch : ISearchStrategy
 {
-    private readonly DecodingOptions options;
+    private readonly DecodingOptions _options;
 
     /// <summary>Initializes a new instance of the <see cref="BeamSearch"/> class.</summary>
     /// <param name="options">The decoding options (any <see cref="DecodingOptions.NumBeams"/> ≥ 1).</param>
     public BeamSearch(DecodingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        this.options = options;
+        _options = options;
     }
 
     /// <inheritdoc/>
@@ -41,13 +41,13 @@ internal sealed class BeamSearch : ISearchStrategy
     {
         ArgumentNullException.ThrowIfNull(decoder);
         int vocabularySize = decoder.VocabularySize;
-        var state = new BeamSearchState(options, batchSize, vocabularySize, LogitsProcessorList.Create(options, vocabularySize));
+        var state = new BeamSearchState(_options, batchSize, vocabularySize, LogitsProcessorList.Create(_options, vocabularySize));
         if (decoder.RowCount != state.ActiveRowCount)
         {
             throw new ArgumentException(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"The decoder holds {decoder.RowCount} rows; a batch of {batchSize} with {options.NumBeams} beams needs {state.ActiveRowCount}."),
+                    $"The decoder holds {decoder.RowCount} rows; a batch of {batchSize} with {_options.NumBeams} beams needs {state.ActiveRowCount}."),
                 nameof(decoder));
         }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 
@@ -17,34 +18,34 @@ internal sealed class BeamSearchState
 {
     private const float InitialJunkBeamScore = -1e9f;
 
-    private readonly int batchSize;
-    private readonly int beams;
-    private readonly int vocabularySize;
-    private readonly int maxLength;
-    private readonly int decoderStartTokenId;
-    private readonly int eosTokenId;
-    private readonly int returnSequences;
-    private readonly LogitsProcessorList processors;
-    private readonly float[] beamScores;
-    private readonly int[] slotNodes;
-    private readonly TokenTree tree;
-    private readonly BeamHypotheses[] hypotheses;
-    private readonly bool[] done;
-    private readonly int[] activeItems;
-    private readonly long[] inputTokens;
-    private readonly int[] decoderSourceRows;
-    private readonly int[] processorSources;
-    private readonly int[] processorTokens;
-    private readonly TopCandidates candidates;
-    private readonly float[] nextScores;
-    private readonly int[] nextTokens;
-    private readonly int[] nextBeams;
-    private readonly int[] nextNodes;
-    private readonly float[] scratch;
-    private int activeItemCount;
+    private readonly int _batchSize;
+    private readonly int _beams;
+    private readonly int _vocabularySize;
+    private readonly int _maxLength;
+    private readonly int _decoderStartTokenId;
+    private readonly int _eosTokenId;
+    private readonly int _returnSequences;
+    private readonly LogitsProcessorList _processors;
+    private readonly float[] _beamScores;
+    private readonly int[] _slotNodes;
+    private readonly TokenTree _tree;
+    private readonly BeamHypotheses[] _hypotheses;
+    private readonly bool[] _done;
+    private readonly int[] _activeItems;
+    private readonly long[] _inputTokens;
+    private readonly int[] _decoderSourceRows;
+    private readonly int[] _processorSources;
+    private readonly int[] _processorTokens;
+    private readonly TopCandidates _candidates;
+    private readonly float[] _nextScores;
+    private readonly int[] _nextTokens;
+    private readonly int[] _nextBeams;
+    private readonly int[] _nextNodes;
+    private readonly float[] _scratch;
+    private int _activeItemCount;
 
     /// <summary>Initializes a new instance of the <see cref="BeamSearchState"/> class.</summary>
-    /// <param name="options">The decoding options (validated here against <paramref name="vocabularySize"/>).</param>
+    /// <param name="options">The decoding options (already validated against <paramref name="vocabularySize"/>).</param>
     /// <param name="batchSize">The number of batch items.</param>
     /// <param name="vocabularySize">The width of a logits row.</param>
     /// <param name="processors">The logits processors (made for <paramref name="vocabularySize"/>).</param>
@@ -52,41 +53,41 @@ internal sealed class BeamSearchState
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(processors);
-        options.Validate(vocabularySize);
+        Debug.Assert(options.IsValid(vocabularySize), "DecodingOptions are validated once, when the extractor loads.");
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
 
-        this.batchSize = batchSize;
-        beams = options.NumBeams;
-        this.vocabularySize = vocabularySize;
-        maxLength = options.MaxLength;
-        decoderStartTokenId = options.DecoderStartTokenId;
-        eosTokenId = options.EosTokenId;
-        returnSequences = options.NumReturnSequences;
-        this.processors = processors;
+        _batchSize = batchSize;
+        _beams = options.NumBeams;
+        _vocabularySize = vocabularySize;
+        _maxLength = options.MaxLength;
+        _decoderStartTokenId = options.DecoderStartTokenId;
+        _eosTokenId = options.EosTokenId;
+        _returnSequences = options.NumReturnSequences;
+        _processors = processors;
 
-        int slots = CheckedSize((long)batchSize * beams, "batch size × beams");
+        int slots = CheckedSize((long)batchSize * _beams, "batch size × beams");
         CheckedSize((long)slots * vocabularySize, "batch size × beams × vocabulary size");
-        beamScores = new float[slots];
-        slotNodes = new int[slots];
-        tree = new TokenTree(CheckedSize((long)slots * maxLength, "batch size × beams × max length"));
-        hypotheses = new BeamHypotheses[batchSize];
+        _beamScores = new float[slots];
+        _slotNodes = new int[slots];
+        _tree = new TokenTree(CheckedSize((long)slots * _maxLength, "batch size × beams × max length"));
+        _hypotheses = new BeamHypotheses[batchSize];
         for (int b = 0; b < batchSize; b++)
         {
-            hypotheses[b] = new BeamHypotheses(beams, options.LengthPenalty);
+            _hypotheses[b] = new BeamHypotheses(_beams, options.LengthPenalty);
         }
 
-        done = new bool[batchSize];
-        activeItems = new int[batchSize];
-        inputTokens = new long[slots];
-        decoderSourceRows = new int[slots];
-        processorSources = new int[slots];
-        processorTokens = new int[slots];
-        candidates = new TopCandidates(2 * beams);
-        nextScores = new float[beams];
-        nextTokens = new int[beams];
-        nextBeams = new int[beams];
-        nextNodes = new int[beams];
-        scratch = new float[vocabularySize];
+        _done = new bool[batchSize];
+        _activeItems = new int[batchSize];
+        _inputTokens = new long[slots];
+        _decoderSourceRows = new int[slots];
+        _processorSources = new int[slots];
+        _processorTokens = new int[slots];
+        _candidates = new TopCandidates(2 * _beams);
+        _nextScores = new float[_beams];
+        _nextTokens = new int[_beams];
+        _nextBeams = new int[_beams];
+        _nextNodes = new int[_beams];
+        _scratch = new float[vocabularySize];
         Reset();
     }
 
@@ -97,34 +98,34 @@ internal sealed class BeamSearchState
     public bool IsFinished { get; private set; }
 
     /// <summary>Gets the number of decoder rows the next step feeds: K per running item.</summary>
-    public int ActiveRowCount => activeItemCount * beams;
+    public int ActiveRowCount => _activeItemCount * _beams;
 
     /// <summary>Gets the token to feed each decoder row at the next step.</summary>
-    public ReadOnlySpan<long> InputTokens => inputTokens.AsSpan(0, ActiveRowCount);
+    public ReadOnlySpan<long> InputTokens => _inputTokens.AsSpan(0, ActiveRowCount);
 
     /// <summary>Gets, after <see cref="Advance"/>, the old decoder row each new row continues (for <see cref="IDecoderStep.Reorder"/>).</summary>
-    public ReadOnlySpan<int> DecoderSourceRows => decoderSourceRows.AsSpan(0, ActiveRowCount);
+    public ReadOnlySpan<int> DecoderSourceRows => _decoderSourceRows.AsSpan(0, ActiveRowCount);
 
     /// <summary>Starts over: every item running, beam 0 at score 0 and beams 1..K−1 at −1e9 (float32), all at the start token.</summary>
     public void Reset()
     {
-        tree.Clear();
-        for (int slot = 0; slot < beamScores.Length; slot++)
+        _tree.Clear();
+        for (int slot = 0; slot < _beamScores.Length; slot++)
         {
-            beamScores[slot] = slot % beams == 0 ? 0f : InitialJunkBeamScore;
-            slotNodes[slot] = tree.Add(-1, decoderStartTokenId);
-            inputTokens[slot] = decoderStartTokenId;
+            _beamScores[slot] = slot % _beams == 0 ? 0f : InitialJunkBeamScore;
+            _slotNodes[slot] = _tree.Add(-1, _decoderStartTokenId);
+            _inputTokens[slot] = _decoderStartTokenId;
         }
 
-        for (int b = 0; b < batchSize; b++)
+        for (int b = 0; b < _batchSize; b++)
         {
-            hypotheses[b].Reset();
-            done[b] = false;
-            activeItems[b] = b;
+            _hypotheses[b].Reset();
+            _done[b] = false;
+            _activeItems[b] = b;
         }
 
-        activeItemCount = batchSize;
-        processors.Reset(beamScores.Length);
+        _activeItemCount = _batchSize;
+        _processors.Reset(_beamScores.Length);
         CurrentLength = 1;
         IsFinished = false;
     }
@@ -142,42 +143,42 @@ internal sealed class BeamSearchState
             throw new InvalidOperationException("The beam search is finished; call Reset to start another.");
         }
 
-        if (logits.Length != ActiveRowCount * vocabularySize)
+        if (logits.Length != ActiveRowCount * _vocabularySize)
         {
             throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"Expected {ActiveRowCount} × {vocabularySize} logits, got {logits.Length}."),
+                string.Create(CultureInfo.InvariantCulture, $"Expected {ActiveRowCount} × {_vocabularySize} logits, got {logits.Length}."),
                 nameof(logits));
         }
 
-        processorSources.AsSpan().Fill(-1);
+        _processorSources.AsSpan().Fill(-1);
         int running = 0;
-        for (int position = 0; position < activeItemCount; position++)
+        for (int position = 0; position < _activeItemCount; position++)
         {
-            int item = activeItems[position];
-            ReadOnlySpan<float> itemLogits = logits.Slice(position * beams * vocabularySize, beams * vocabularySize);
+            int item = _activeItems[position];
+            ReadOnlySpan<float> itemLogits = logits.Slice(position * _beams * _vocabularySize, _beams * _vocabularySize);
             SelectCandidates(item, itemLogits);
             bool itemDone = Process(item);
             if (itemDone)
             {
-                done[item] = true;
+                _done[item] = true;
                 continue;
             }
 
-            activeItems[running] = item;
-            for (int k = 0; k < beams; k++)
+            _activeItems[running] = item;
+            for (int k = 0; k < _beams; k++)
             {
-                int row = running * beams + k;
-                decoderSourceRows[row] = position * beams + nextBeams[k];
-                inputTokens[row] = nextTokens[k];
+                int row = running * _beams + k;
+                _decoderSourceRows[row] = position * _beams + _nextBeams[k];
+                _inputTokens[row] = _nextTokens[k];
             }
 
             running++;
         }
 
-        processors.Advance(processorSources, processorTokens);
-        activeItemCount = running;
+        _processors.Advance(_processorSources, _processorTokens);
+        _activeItemCount = running;
         CurrentLength++;
-        IsFinished = running == 0 || CurrentLength >= maxLength;
+        IsFinished = running == 0 || CurrentLength >= _maxLength;
     }
 
     /// <summary>
@@ -192,19 +193,19 @@ internal sealed class BeamSearchState
             throw new InvalidOperationException("The beam search is still running.");
         }
 
-        var results = new IReadOnlyList<GeneratedSequence>[batchSize];
-        for (int b = 0; b < batchSize; b++)
+        var results = new IReadOnlyList<GeneratedSequence>[_batchSize];
+        for (int b = 0; b < _batchSize; b++)
         {
-            if (!done[b])
+            if (!_done[b])
             {
-                for (int k = 0; k < beams; k++)
+                for (int k = 0; k < _beams; k++)
                 {
-                    int slot = b * beams + k;
-                    hypotheses[b].Add(beamScores[slot], slotNodes[slot], CurrentLength, eos: false);
+                    int slot = b * _beams + k;
+                    _hypotheses[b].Add(_beamScores[slot], _slotNodes[slot], CurrentLength, eos: false);
                 }
             }
 
-            results[b] = hypotheses[b].TakeBest(tree, eosTokenId, returnSequences);
+            results[b] = _hypotheses[b].TakeBest(_tree, _eosTokenId, _returnSequences);
         }
 
         return results;
@@ -225,60 +226,60 @@ internal sealed class BeamSearchState
     // BeamSearchScorer.process for one item over its 2K sorted candidates.
     private bool Process(int item)
     {
-        ReadOnlySpan<float> scores = candidates.Scores;
-        ReadOnlySpan<int> flatIndices = candidates.FlatIndices;
-        int firstSlot = item * beams;
+        ReadOnlySpan<float> scores = _candidates.Scores;
+        ReadOnlySpan<int> flatIndices = _candidates.FlatIndices;
+        int firstSlot = item * _beams;
         int filled = 0;
         for (int rank = 0; rank < scores.Length; rank++)
         {
-            int beam = flatIndices[rank] / vocabularySize;
-            int token = flatIndices[rank] - (beam * vocabularySize);
+            int beam = flatIndices[rank] / _vocabularySize;
+            int token = flatIndices[rank] - (beam * _vocabularySize);
             int sourceSlot = firstSlot + beam;
-            if (token == eosTokenId)
+            if (token == _eosTokenId)
             {
                 // An end token outside the top K candidates does not make a hypothesis.
-                if (rank >= beams)
+                if (rank >= _beams)
                 {
                     continue;
                 }
 
-                hypotheses[item].Add(scores[rank], slotNodes[sourceSlot], CurrentLength, eos: true);
+                _hypotheses[item].Add(scores[rank], _slotNodes[sourceSlot], CurrentLength, eos: true);
             }
             else
             {
-                nextScores[filled] = scores[rank];
-                nextTokens[filled] = token;
-                nextBeams[filled] = beam;
+                _nextScores[filled] = scores[rank];
+                _nextTokens[filled] = token;
+                _nextBeams[filled] = beam;
                 filled++;
-                if (filled == beams)
+                if (filled == _beams)
                 {
                     break;
                 }
             }
         }
 
-        if (filled < beams)
+        if (filled < _beams)
         {
             // transformers raises here too; with one end token among 2K distinct candidates it cannot happen.
             throw new InvalidOperationException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Batch item {item} has only {filled} non-end candidates for {beams} beams at length {CurrentLength}."));
+                $"Batch item {item} has only {filled} non-end candidates for {_beams} beams at length {CurrentLength}."));
         }
 
-        bool itemDone = hypotheses[item].IsDone(scores[0], CurrentLength);
+        bool itemDone = _hypotheses[item].IsDone(scores[0], CurrentLength);
 
-        for (int k = 0; k < beams; k++)
+        for (int k = 0; k < _beams; k++)
         {
-            nextNodes[k] = tree.Add(slotNodes[firstSlot + nextBeams[k]], nextTokens[k]);
+            _nextNodes[k] = _tree.Add(_slotNodes[firstSlot + _nextBeams[k]], _nextTokens[k]);
         }
 
-        for (int k = 0; k < beams; k++)
+        for (int k = 0; k < _beams; k++)
         {
             int slot = firstSlot + k;
-            beamScores[slot] = nextScores[k];
-            slotNodes[slot] = nextNodes[k];
-            processorSources[slot] = firstSlot + nextBeams[k];
-            processorTokens[slot] = float.IsNegativeInfinity(nextScores[k]) ? -1 : nextTokens[k];
+            _beamScores[slot] = _nextScores[k];
+            _slotNodes[slot] = _nextNodes[k];
+            _processorSources[slot] = firstSlot + _nextBeams[k];
+            _processorTokens[slot] = float.IsNegativeInfinity(_nextScores[k]) ? -1 : _nextTokens[k];
         }
 
         return itemDone;
@@ -287,12 +288,12 @@ internal sealed class BeamSearchState
     // The top 2K of `logp + mask + beam_score` over the item's K rows, as torch.topk over the [K*V] row would give them.
     private void SelectCandidates(int item, ReadOnlySpan<float> itemLogits)
     {
-        candidates.Clear();
-        int firstSlot = item * beams;
-        for (int k = 0; k < beams; k++)
+        _candidates.Clear();
+        int firstSlot = item * _beams;
+        for (int k = 0; k < _beams; k++)
         {
             int slot = firstSlot + k;
-            float beamScore = beamScores[slot];
+            float beamScore = _beamScores[slot];
 
             // A −∞ beam scores −∞ for every token; those candidates are ranked in AddNegativeInfinityCandidates.
             if (float.IsNegativeInfinity(beamScore))
@@ -300,34 +301,34 @@ internal sealed class BeamSearchState
                 continue;
             }
 
-            bool restricted = processors.TryGetAllowedTokens(slot, out ReadOnlySpan<int> allowed);
+            bool restricted = _processors.TryGetAllowedTokens(slot, out ReadOnlySpan<int> allowed);
             if (restricted && allowed.IsEmpty)
             {
                 continue;
             }
 
-            ReadOnlySpan<float> row = itemLogits.Slice(k * vocabularySize, vocabularySize);
-            if (!LogSoftmax.TryNormalize(row, scratch, out float max, out float logSum))
+            ReadOnlySpan<float> row = itemLogits.Slice(k * _vocabularySize, _vocabularySize);
+            if (!LogSoftmax.TryNormalize(row, _scratch, out float max, out float logSum))
             {
                 throw new InvalidOperationException(string.Create(
                     CultureInfo.InvariantCulture,
                     $"The decoder's logits for batch item {item}, beam {k} at length {CurrentLength} have no finite maximum (NaN or +∞)."));
             }
 
-            int flatBase = k * vocabularySize;
+            int flatBase = k * _vocabularySize;
             if (restricted)
             {
                 foreach (int token in allowed)
                 {
-                    if ((uint)token >= (uint)vocabularySize)
+                    if ((uint)token >= (uint)_vocabularySize)
                     {
                         throw new InvalidOperationException(string.Create(
                             CultureInfo.InvariantCulture,
-                            $"The constraint allowed token id {token}, outside the vocabulary [0, {vocabularySize})."));
+                            $"The constraint allowed token id {token}, outside the vocabulary [0, {_vocabularySize})."));
                     }
 
                     float score = LogSoftmax.LogProbability(row[token], max, logSum) + beamScore;
-                    candidates.TryInsert(score, flatBase + token);
+                    _candidates.TryInsert(score, flatBase + token);
                 }
             }
             else
@@ -336,7 +337,7 @@ internal sealed class BeamSearchState
             }
         }
 
-        if (!candidates.IsFull || float.IsNegativeInfinity(candidates.WorstScore))
+        if (!_candidates.IsFull || float.IsNegativeInfinity(_candidates.WorstScore))
         {
             AddNegativeInfinityCandidates(item);
         }
@@ -348,12 +349,12 @@ internal sealed class BeamSearchState
     private void ScanRow(ReadOnlySpan<float> row, float max, float logSum, float beamScore, int flatBase)
     {
         int token = 0;
-        for (; token < row.Length && !candidates.IsFull; token++)
+        for (; token < row.Length && !_candidates.IsFull; token++)
         {
-            candidates.TryInsert(LogSoftmax.LogProbability(row[token], max, logSum) + beamScore, flatBase + token);
+            _candidates.TryInsert(LogSoftmax.LogProbability(row[token], max, logSum) + beamScore, flatBase + token);
         }
 
-        float worst = candidates.WorstScore;
+        float worst = _candidates.WorstScore;
         if (Vector.IsHardwareAccelerated)
         {
             var maxVector = new Vector<float>(max);
@@ -373,8 +374,8 @@ internal sealed class BeamSearchState
                     float score = scores[lane];
                     if (score > worst)
                     {
-                        candidates.TryInsert(score, flatBase + token + lane);
-                        worst = candidates.WorstScore;
+                        _candidates.TryInsert(score, flatBase + token + lane);
+                        worst = _candidates.WorstScore;
                     }
                 }
             }
@@ -385,8 +386,8 @@ internal sealed class BeamSearchState
             float score = LogSoftmax.LogProbability(row[token], max, logSum) + beamScore;
             if (score > worst)
             {
-                candidates.TryInsert(score, flatBase + token);
-                worst = candidates.WorstScore;
+                _candidates.TryInsert(score, flatBase + token);
+                worst = _candidates.WorstScore;
             }
         }
     }
@@ -395,26 +396,26 @@ internal sealed class BeamSearchState
     // indices come first. Only needed when fewer than 2K finite candidates exist (or −∞ ones were already taken).
     private void AddNegativeInfinityCandidates(int item)
     {
-        int firstSlot = item * beams;
-        for (int k = 0; k < beams; k++)
+        int firstSlot = item * _beams;
+        for (int k = 0; k < _beams; k++)
         {
             int slot = firstSlot + k;
             ReadOnlySpan<int> allowed = default;
-            bool dead = float.IsNegativeInfinity(beamScores[slot]);
-            if (!dead && !processors.TryGetAllowedTokens(slot, out allowed))
+            bool dead = float.IsNegativeInfinity(_beamScores[slot]);
+            if (!dead && !_processors.TryGetAllowedTokens(slot, out allowed))
             {
                 continue; // unrestricted and live: every token was scored already
             }
 
-            int flatBase = k * vocabularySize;
-            for (int token = 0; token < vocabularySize; token++)
+            int flatBase = k * _vocabularySize;
+            for (int token = 0; token < _vocabularySize; token++)
             {
                 if (!dead && allowed.Contains(token))
                 {
                     continue; // scored already
                 }
 
-                if (!candidates.TryInsert(float.NegativeInfinity, flatBase + token))
+                if (!_candidates.TryInsert(float.NegativeInfinity, flatBase + token))
                 {
                     return; // every later flat index ranks lower still
                 }

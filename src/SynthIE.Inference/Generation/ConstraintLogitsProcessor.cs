@@ -8,39 +8,39 @@ namespace SynthIE.Inference.Generation;
 /// </summary>
 internal sealed class ConstraintLogitsProcessor : ILogitsProcessor
 {
-    private readonly ITokenConstraint constraint;
-    private ConstraintState[] states = [];
-    private ConstraintState[] nextStates = [];
-    private bool[] dead = [];
-    private bool[] nextDead = [];
+    private readonly ITokenConstraint _constraint;
+    private ConstraintState[] _states = [];
+    private ConstraintState[] _nextStates = [];
+    private bool[] _dead = [];
+    private bool[] _nextDead = [];
 
     /// <summary>Initializes a new instance of the <see cref="ConstraintLogitsProcessor"/> class.</summary>
     /// <param name="constraint">The constraint.</param>
     public ConstraintLogitsProcessor(ITokenConstraint constraint)
     {
         ArgumentNullException.ThrowIfNull(constraint);
-        this.constraint = constraint;
+        _constraint = constraint;
     }
 
     /// <inheritdoc/>
     public void Reset(int slotCount)
     {
-        if (states.Length != slotCount)
+        if (_states.Length != slotCount)
         {
-            states = new ConstraintState[slotCount];
-            nextStates = new ConstraintState[slotCount];
-            dead = new bool[slotCount];
-            nextDead = new bool[slotCount];
+            _states = new ConstraintState[slotCount];
+            _nextStates = new ConstraintState[slotCount];
+            _dead = new bool[slotCount];
+            _nextDead = new bool[slotCount];
         }
 
-        states.AsSpan().Fill(constraint.Initial);
-        dead.AsSpan().Clear();
+        _states.AsSpan().Fill(_constraint.Initial);
+        _dead.AsSpan().Clear();
     }
 
     /// <inheritdoc/>
     public bool TryGetAllowedTokens(int slot, out ReadOnlySpan<int> allowed)
     {
-        allowed = dead[slot] ? ReadOnlySpan<int>.Empty : constraint.Allowed(in states[slot]);
+        allowed = _dead[slot] ? ReadOnlySpan<int>.Empty : _constraint.Allowed(in _states[slot]);
         return true;
     }
 
@@ -52,22 +52,22 @@ internal sealed class ConstraintLogitsProcessor : ILogitsProcessor
             int source = sourceSlots[slot];
             if (source < 0)
             {
-                nextStates[slot] = states[slot];
-                nextDead[slot] = dead[slot];
+                _nextStates[slot] = _states[slot];
+                _nextDead[slot] = _dead[slot];
             }
-            else if (dead[source] || appendedTokens[slot] < 0)
+            else if (_dead[source] || appendedTokens[slot] < 0)
             {
-                nextStates[slot] = default;
-                nextDead[slot] = true;
+                _nextStates[slot] = default;
+                _nextDead[slot] = true;
             }
             else
             {
-                nextStates[slot] = constraint.Advance(in states[source], appendedTokens[slot]);
-                nextDead[slot] = false;
+                _nextStates[slot] = _constraint.Advance(in _states[source], appendedTokens[slot]);
+                _nextDead[slot] = false;
             }
         }
 
-        (states, nextStates) = (nextStates, states);
-        (dead, nextDead) = (nextDead, dead);
+        (_states, _nextStates) = (_nextStates, _states);
+        (_dead, _nextDead) = (_nextDead, _dead);
     }
 }

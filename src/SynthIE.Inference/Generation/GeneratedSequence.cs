@@ -5,7 +5,7 @@ namespace SynthIE.Inference.Generation;
 /// </summary>
 internal sealed class GeneratedSequence
 {
-    private readonly int[] tokenIds;
+    private readonly int[] _tokenIds;
 
     /// <summary>Initializes a new instance of the <see cref="GeneratedSequence"/> class.</summary>
     /// <param name="tokenIds">The tokens, starting with the decoder start token; owned by the new instance.</param>
@@ -14,7 +14,7 @@ internal sealed class GeneratedSequence
     /// <param name="finishReason">Why the sequence ended.</param>
     public GeneratedSequence(int[] tokenIds, float sumLogProbs, double score, FinishReason finishReason)
     {
-        this.tokenIds = tokenIds;
+        _tokenIds = tokenIds;
         SumLogProbs = sumLogProbs;
         Score = score;
         FinishReason = finishReason;
@@ -24,7 +24,7 @@ internal sealed class GeneratedSequence
     /// Gets the token ids: the decoder start token, the generated tokens, and the end-of-sequence token when
     /// <see cref="FinishReason"/> is <see cref="FinishReason.EndOfSequence"/>.
     /// </summary>
-    public IReadOnlyList<int> TokenIds => tokenIds;
+    public IReadOnlyList<int> TokenIds => _tokenIds;
 
     /// <summary>Gets the sum of the generated tokens' log-probabilities (end token included), accumulated in float32.</summary>
     public float SumLogProbs { get; }
@@ -41,5 +41,5 @@ internal sealed class GeneratedSequence
 
     /// <summary>Returns the token ids as a span.</summary>
     /// <returns>The token ids.</returns>
-    public ReadOnlySpan<int> AsSpan() => tokenIds;
+    public ReadOnlySpan<int> AsSpan() => _tokenIds;
 }

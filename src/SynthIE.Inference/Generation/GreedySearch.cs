@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 
 namespace SynthIE.Inference.Generation;
@@ -17,7 +18,7 @@ namespace SynthIE.Inference.Generation;
 /// </remarks>
 internal sealed class GreedySearch : ISearchStrategy
 {
-    private readonly DecodingOptions options;
+    private readonly DecodingOptions _options;
 
     /// <summary>Initializes a new instance of the <see cref="GreedySearch"/> class.</summary>
     /// <param name="options">The decoding options; <see cref="DecodingOptions.NumBeams"/> must be 1.</param>
@@ -31,7 +32,7 @@ internal sealed class GreedySearch : ISearchStrategy
                 nameof(options));
         }
 
-        this.options = options;
+        _options = options;
     }
 
     /// <inheritdoc/>
@@ -39,7 +40,7 @@ internal sealed class GreedySearch : ISearchStrategy
     {
         ArgumentNullException.ThrowIfNull(decoder);
         int vocabularySize = decoder.VocabularySize;
-        options.Validate(vocabularySize);
+        Debug.Assert(_options.IsValid(vocabularySize), "DecodingOptions are validated once, when the extractor loads.");
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         if (decoder.RowCount != batchSize)
         {
@@ -48,9 +49,9 @@ internal sealed class GreedySearch : ISearchStrategy
                 nameof(decoder));
         }
 
-        LogitsProcessorList processors = LogitsProcessorList.Create(options, vocabularySize);
+        LogitsProcessorList processors = LogitsProcessorList.Create(_options, vocabularySize);
         processors.Reset(batchSize);
-        int maxLength = options.MaxLength;
+        int maxLength = _options.MaxLength;
         var tokens = new int[batchSize * maxLength];
         var sums = new float[batchSize];
         var active = new int[batchSize];
@@ -63,8 +64,8 @@ internal sealed class GreedySearch : ISearchStrategy
         for (int b = 0; b < batchSize; b++)
         {
             active[b] = b;
-            tokens[b * maxLength] = options.DecoderStartTokenId;
-            input[b] = options.DecoderStartTokenId;
+            tokens[b * maxLength] = _options.DecoderStartTokenId;
+            input[b] = _options.DecoderStartTokenId;
         }
 
         int activeCount = batchSize;
@@ -86,9 +87,9 @@ internal sealed class GreedySearch : ISearchStrategy
                     sums[item] += logProbability;
                     processorSources[item] = item;
                     processorTokens[item] = disallowed ? -1 : token;
-                    if (token == options.EosTokenId)
+                    if (token == _options.EosTokenId)
                     {
-                        results[item] = new[] { Result(tokens.AsSpan(item * maxLength, length), options.EosTokenId, sums[item], length, FinishReason.EndOfSequence) };
+                        results[item] = new[] { Result(tokens.AsSpan(item * maxLength, length), _options.EosTokenId, sums[item], length, FinishReason.EndOfSequence) };
                         continue;
                     }
 
@@ -184,6 +185,6 @@ internal sealed class GreedySearch : ISearchStrategy
             ids[^1] = appended;
         }
 
-        return new GeneratedSequence(ids, sum, sum / Math.Pow(length, options.LengthPenalty), reason);
+        return new GeneratedSequence(ids, sum, sum / Math.Pow(length, _options.LengthPenalty), reason);
     }
 }

@@ -8,11 +8,11 @@ namespace SynthIE.Inference.Generation;
 /// </summary>
 internal sealed class LogitsProcessorList
 {
-    private readonly ILogitsProcessor[] processors;
-    private readonly int vocabularySize;
-    private int[] stamps = [];
-    private int[] intersection = [];
-    private int stamp;
+    private readonly ILogitsProcessor[] _processors;
+    private readonly int _vocabularySize;
+    private int[] _stamps = [];
+    private int[] _intersection = [];
+    private int _stamp;
 
     /// <summary>Initializes a new instance of the <see cref="LogitsProcessorList"/> class.</summary>
     /// <param name="processors">The processors, in order.</param>
@@ -20,12 +20,12 @@ internal sealed class LogitsProcessorList
     public LogitsProcessorList(IEnumerable<ILogitsProcessor> processors, int vocabularySize)
     {
         ArgumentNullException.ThrowIfNull(processors);
-        this.processors = [.. processors];
-        this.vocabularySize = vocabularySize;
+        _processors = [.. processors];
+        _vocabularySize = vocabularySize;
     }
 
     /// <summary>Gets the number of processors.</summary>
-    public int Count => processors.Length;
+    public int Count => _processors.Length;
 
     /// <summary>Builds the processors the options ask for (today: the constraint, if any).</summary>
     /// <param name="options">The decoding options.</param>
@@ -42,7 +42,7 @@ internal sealed class LogitsProcessorList
     /// <param name="slotCount">The number of slots.</param>
     public void Reset(int slotCount)
     {
-        foreach (ILogitsProcessor processor in processors)
+        foreach (ILogitsProcessor processor in _processors)
         {
             processor.Reset(slotCount);
         }
@@ -56,7 +56,7 @@ internal sealed class LogitsProcessorList
     {
         allowed = default;
         int restricting = 0;
-        foreach (ILogitsProcessor processor in processors)
+        foreach (ILogitsProcessor processor in _processors)
         {
             if (!processor.TryGetAllowedTokens(slot, out ReadOnlySpan<int> ids))
             {
@@ -73,26 +73,26 @@ internal sealed class LogitsProcessorList
             if (restricting == 2)
             {
                 BeginIntersection();
-                int first = ++stamp;
+                int first = ++_stamp;
                 foreach (int id in allowed)
                 {
-                    stamps[CheckId(id, slot)] = first;
+                    _stamps[CheckId(id, slot)] = first;
                 }
             }
 
-            int current = stamp;
-            int next = ++stamp;
+            int current = _stamp;
+            int next = ++_stamp;
             int count = 0;
             foreach (int id in ids)
             {
-                if (stamps[CheckId(id, slot)] == current)
+                if (_stamps[CheckId(id, slot)] == current)
                 {
-                    stamps[id] = next;
-                    intersection[count++] = id;
+                    _stamps[id] = next;
+                    _intersection[count++] = id;
                 }
             }
 
-            allowed = intersection.AsSpan(0, count);
+            allowed = _intersection.AsSpan(0, count);
         }
 
         return restricting > 0;
@@ -103,7 +103,7 @@ internal sealed class LogitsProcessorList
     /// <param name="appendedTokens">For each slot, the appended token, or −1 for a hypothesis that scored −∞.</param>
     public void Advance(ReadOnlySpan<int> sourceSlots, ReadOnlySpan<int> appendedTokens)
     {
-        foreach (ILogitsProcessor processor in processors)
+        foreach (ILogitsProcessor processor in _processors)
         {
             processor.Advance(sourceSlots, appendedTokens);
         }
@@ -112,26 +112,26 @@ internal sealed class LogitsProcessorList
     // One intersection uses at most one stamp per processor; restart the stamps before they could overflow.
     private void BeginIntersection()
     {
-        if (stamps.Length != vocabularySize)
+        if (_stamps.Length != _vocabularySize)
         {
-            stamps = new int[vocabularySize];
-            intersection = new int[vocabularySize];
-            stamp = 0;
+            _stamps = new int[_vocabularySize];
+            _intersection = new int[_vocabularySize];
+            _stamp = 0;
         }
-        else if (stamp > int.MaxValue - processors.Length - 1)
+        else if (_stamp > int.MaxValue - _processors.Length - 1)
         {
-            Array.Clear(stamps);
-            stamp = 0;
+            Array.Clear(_stamps);
+            _stamp = 0;
         }
     }
 
     private int CheckId(int id, int slot)
     {
-        if ((uint)id >= (uint)vocabularySize)
+        if ((uint)id >= (uint)_vocabularySize)
         {
             throw new InvalidOperationException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"A logits processor allowed token id {id} for slot {slot}, outside the vocabulary [0, {vocabularySize})."));
+                $"A logits processor allowed token id {id} for slot {slot}, outside the vocabulary [0, {_vocabularySize})."));
         }
 
         return id;

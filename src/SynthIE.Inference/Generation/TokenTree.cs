@@ -6,15 +6,15 @@ namespace SynthIE.Inference.Generation;
 /// </summary>
 internal sealed class TokenTree
 {
-    private readonly int[] tokens;
-    private readonly int[] parents;
+    private readonly int[] _tokens;
+    private readonly int[] _parents;
 
     /// <summary>Initializes a new instance of the <see cref="TokenTree"/> class.</summary>
     /// <param name="capacity">The most nodes the search can add.</param>
     public TokenTree(int capacity)
     {
-        tokens = new int[capacity];
-        parents = new int[capacity];
+        _tokens = new int[capacity];
+        _parents = new int[capacity];
     }
 
     /// <summary>Gets the number of nodes.</summary>
@@ -30,8 +30,8 @@ internal sealed class TokenTree
     public int Add(int parent, int token)
     {
         int node = Count++;
-        tokens[node] = token;
-        parents[node] = parent;
+        _tokens[node] = token;
+        _parents[node] = parent;
         return node;
     }
 
@@ -50,8 +50,8 @@ internal sealed class TokenTree
 
         for (int i = length - 1; i >= 0; i--)
         {
-            result[i] = tokens[node];
-            node = parents[node];
+            result[i] = _tokens[node];
+            node = _parents[node];
         }
 
         return result;

@@ -7,34 +7,34 @@ namespace SynthIE.Inference.Generation;
 /// </summary>
 internal sealed class TopCandidates
 {
-    private readonly float[] scores;
-    private readonly int[] flatIndices;
+    private readonly float[] _scores;
+    private readonly int[] _flatIndices;
 
     /// <summary>Initializes a new instance of the <see cref="TopCandidates"/> class.</summary>
     /// <param name="capacity">How many candidates to keep (2 × beams).</param>
     public TopCandidates(int capacity)
     {
-        scores = new float[capacity];
-        flatIndices = new int[capacity];
+        _scores = new float[capacity];
+        _flatIndices = new int[capacity];
     }
 
     /// <summary>Gets how many candidates are kept at most.</summary>
-    public int Capacity => scores.Length;
+    public int Capacity => _scores.Length;
 
     /// <summary>Gets how many candidates are held.</summary>
     public int Count { get; private set; }
 
     /// <summary>Gets a value indicating whether <see cref="Capacity"/> candidates are held.</summary>
-    public bool IsFull => Count == scores.Length;
+    public bool IsFull => Count == _scores.Length;
 
     /// <summary>Gets the scores, best first.</summary>
-    public ReadOnlySpan<float> Scores => scores.AsSpan(0, Count);
+    public ReadOnlySpan<float> Scores => _scores.AsSpan(0, Count);
 
     /// <summary>Gets the flat indices (<c>beam * V + token</c>), in the order of <see cref="Scores"/>.</summary>
-    public ReadOnlySpan<int> FlatIndices => flatIndices.AsSpan(0, Count);
+    public ReadOnlySpan<int> FlatIndices => _flatIndices.AsSpan(0, Count);
 
     /// <summary>Gets the score of the worst held candidate; only meaningful when <see cref="IsFull"/>.</summary>
-    public float WorstScore => scores[Count - 1];
+    public float WorstScore => _scores[Count - 1];
 
     /// <summary>Forgets every candidate.</summary>
     public void Clear() => Count = 0;
@@ -46,9 +46,9 @@ internal sealed class TopCandidates
     public bool TryInsert(float score, int flatIndex)
     {
         int position = Count;
-        if (position == scores.Length)
+        if (position == _scores.Length)
         {
-            if (!RanksBefore(score, flatIndex, scores[position - 1], flatIndices[position - 1]))
+            if (!RanksBefore(score, flatIndex, _scores[position - 1], _flatIndices[position - 1]))
             {
                 return false;
             }
@@ -60,15 +60,15 @@ internal sealed class TopCandidates
             Count++;
         }
 
-        while (position > 0 && RanksBefore(score, flatIndex, scores[position - 1], flatIndices[position - 1]))
+        while (position > 0 && RanksBefore(score, flatIndex, _scores[position - 1], _flatIndices[position - 1]))
         {
-            scores[position] = scores[position - 1];
-            flatIndices[position] = flatIndices[position - 1];
+            _scores[position] = _scores[position - 1];
+            _flatIndices[position] = _flatIndices[position - 1];
             position--;
         }
 
-        scores[position] = score;
-        flatIndices[position] = flatIndex;
+        _scores[position] = score;
+        _flatIndices[position] = flatIndex;
         return true;
     }
 

@@ -102,7 +102,7 @@ public sealed class TransformersJsGreedyTests : IDisposable
         T5ModelConfig config = T5ModelConfig.Load(Path.Combine(_modelDirectory, "config.json"));
         using SessionOptions options = SessionOptionsFactory.Create(ExecutionDevice.Cpu);
         using T5OnnxModel model = T5OnnxModel.Load(config, OnnxModelFiles.Find(Path.Combine(_modelDirectory, "onnx"), quantized: false, preferMerged: true), options);
-        var generator = new T5OnnxGenerator(model);
+        var generator = new Generator(model);
         var decoding = new DecodingOptions { NumBeams = 1, NumReturnSequences = 1, MaxNewTokens = MaxNewTokens, Constraint = constraint };
         // One input at a time, as transformers.js is run (it keeps generating rows that already ended).
         return [.. inputs.Select(input => generator.Generate([input], decoding, default)[0])];

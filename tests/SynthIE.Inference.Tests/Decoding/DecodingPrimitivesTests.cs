@@ -36,6 +36,17 @@ public sealed class DecodingPrimitivesTests
         Assert.StartsWith($"DecodingOptions.{option} {message}", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(3, 3)]
+    [InlineData(10, 3)]
+    public void The_default_number_of_returned_sequences_is_three_or_one_per_beam(int beams, int expected)
+    {
+        Assert.Equal(expected, DecodingOptions.DefaultNumReturnSequences(beams));
+        Assert.True(new DecodingOptions { NumBeams = beams, NumReturnSequences = expected }.IsValid(32128));
+    }
+
     [Fact]
     public void Default_options_are_valid_and_max_length_counts_the_start_token()
     {

@@ -157,7 +157,7 @@ public sealed class LoadValidationTests : IClassFixture<MisuseModelFixture>
     public void An_onnx_runtime_failure_while_running_names_the_graph_file_and_keeps_the_whole_message_on_one_line()
     {
         using SynthIEExtractor extractor = SynthIEExtractor.Create(_fixture.Model.Directory, new SynthIEExtractorOptions { NumBeams = 2, MaxNewTokens = 2, IntraOpThreads = 1 });
-        var generator = new SynthIE.Inference.Model.Onnx.T5OnnxGenerator(extractor.OnnxModel);
+        var generator = new SynthIE.Inference.Generation.Generator(extractor.OnnxModel);
 
         // An id beyond the embedding table: the encoder's Gather node fails inside ONNX Runtime.
         var error = Assert.Throws<ModelLoadException>(() => generator.Generate([[5, 1_000_000, 1]], extractor.DecodingOptions, CancellationToken.None));

@@ -34,7 +34,7 @@ public sealed class DecoderInputAllocatorTests : IClassFixture<T5OnnxRunnerTests
             _fixture.Tokenizer.EncodeToIds("Albert Einstein was born in Ulm.").ToArray(),
         ];
         var options = new DecodingOptions { NumBeams = 4, NumReturnSequences = 2, MaxNewTokens = 20 };
-        var generator = new T5OnnxGenerator(_fixture.Merged);
+        var generator = new Generator(_fixture.Merged);
         IReadOnlyList<GeneratedSequence>[] first = generator.Generate(inputs, options, default);
         for (int run = 0; run < 3; run++)
         {

@@ -1,4 +1,4 @@
-using Microsoft.ML.OnnxRuntime;
+using SynthIE.Inference.Generation;
 using SynthIE.Inference.Model.Onnx;
 
 namespace SynthIE.Inference.Tests.Onnx;
@@ -58,12 +58,11 @@ public sealed class T5OnnxDecoderReorderTests : IClassFixture<T5OnnxRunnerTests.
             "The Journal of Colloid and Interface Science is published by Elsevier.",
         ];
         int[][] inputs = [.. sentences.Take(texts).Select(text => _fixture.Tokenizer.EncodeToIds(text).ToArray())];
-        (long[] ids, long[] mask, int length) = Pad(inputs);
-        using var runOptions = new RunOptions();
-        using T5EncoderOutput encoded = model.Encode(ids, mask, inputs.Length, length, runOptions);
-        using var cached = new T5OnnxDecoder(model, encoded, rowsPerItem, runOptions);
+        var batch = PaddedBatch.RightPad(inputs);
+        using T5EncoderOutput encoded = model.Encode(batch, observer: null, default);
+        using var cached = new T5OnnxDecoder(model, encoded, rowsPerItem);
         var reference = new NoCacheDecoder(
-            _fixture.Pair.Decoder!, encoded.HiddenStates.GetTensorDataAsSpan<float>().ToArray(), mask, inputs.Length, length,
+            _fixture.Pair.Decoder!, encoded.HiddenStates.GetTensorDataAsSpan<float>().ToArray(), batch.AttentionMask, batch.ItemCount, batch.Length,
             _fixture.Config.ModelDimension, rowsPerItem, _fixture.Config.VocabularySize);
         long[] tokens = new long[inputs.Length * rowsPerItem];
         int vocabulary = _fixture.Config.VocabularySize;
@@ -99,22 +98,5 @@ public sealed class T5OnnxDecoderReorderTests : IClassFixture<T5OnnxRunnerTests.
 
         // Every row was fed its own random tokens, so a row that kept another row's cache would have failed above.
         Assert.Equal(reorders.Length + 1, cached.PastLength);
-    }
-
-    private static (long[] Ids, long[] Mask, int Length) Pad(int[][] inputs)
-    {
-        int length = inputs.Max(i => i.Length);
-        var ids = new long[inputs.Length * length];
-        var mask = new long[inputs.Length * length];
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            for (int t = 0; t < inputs[i].Length; t++)
-            {
-                ids[(i * length) + t] = inputs[i][t];
-                mask[(i * length) + t] = 1;
-            }
-        }
-
-        return (ids, mask, length);
     }
 }

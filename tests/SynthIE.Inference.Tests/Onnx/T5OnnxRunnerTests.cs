@@ -32,7 +32,7 @@ public sealed class T5OnnxRunnerTests : IClassFixture<T5OnnxRunnerTests.ModelFix
     {
         DecodingOptions options = Options(beams, returned);
         int[][] inputs = [.. Texts.Select(t => _fixture.Tokenizer.EncodeToIds(t).ToArray())];
-        IReadOnlyList<GeneratedSequence>[] cached = new T5OnnxGenerator(_fixture.Merged).Generate(inputs, options, default);
+        IReadOnlyList<GeneratedSequence>[] cached = new Generator(_fixture.Merged).Generate(inputs, options, default);
         IReadOnlyList<GeneratedSequence>[] reference = RunWithoutCache(inputs, options);
         AssertSame(reference, cached, scoreTolerance: 1e-4);
         Assert.Contains(cached, item => item[0].TokenIds.Count > 3); // the model produces real sequences, not just an end token
@@ -44,8 +44,8 @@ public sealed class T5OnnxRunnerTests : IClassFixture<T5OnnxRunnerTests.ModelFix
         DecodingOptions options = Options(4, 3);
         int[][] inputs = [.. Texts.Select(t => _fixture.Tokenizer.EncodeToIds(t).ToArray())];
         AssertSame(
-            new T5OnnxGenerator(_fixture.Merged).Generate(inputs, options, default),
-            new T5OnnxGenerator(_fixture.Pair).Generate(inputs, options, default),
+            new Generator(_fixture.Merged).Generate(inputs, options, default),
+            new Generator(_fixture.Pair).Generate(inputs, options, default),
             scoreTolerance: 1e-5);
     }
 
@@ -54,7 +54,7 @@ public sealed class T5OnnxRunnerTests : IClassFixture<T5OnnxRunnerTests.ModelFix
     {
         DecodingOptions options = Options(3, 3);
         int[][] inputs = [.. Texts.Select(t => _fixture.Tokenizer.EncodeToIds(t).ToArray())];
-        var generator = new T5OnnxGenerator(_fixture.Merged);
+        var generator = new Generator(_fixture.Merged);
         IReadOnlyList<GeneratedSequence>[] batch = generator.Generate(inputs, options, default);
         for (int i = 0; i < inputs.Length; i++)
         {
@@ -68,7 +68,7 @@ public sealed class T5OnnxRunnerTests : IClassFixture<T5OnnxRunnerTests.ModelFix
         using var source = new CancellationTokenSource();
         source.Cancel();
         int[][] inputs = [_fixture.Tokenizer.EncodeToIds(Texts[0]).ToArray()];
-        Assert.ThrowsAny<OperationCanceledException>(() => new T5OnnxGenerator(_fixture.Merged).Generate(inputs, Options(2, 1), source.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => new Generator(_fixture.Merged).Generate(inputs, Options(2, 1), source.Token));
     }
 
     [Fact]
@@ -112,24 +112,11 @@ public sealed class T5OnnxRunnerTests : IClassFixture<T5OnnxRunnerTests.ModelFix
 
     private IReadOnlyList<GeneratedSequence>[] RunWithoutCache(int[][] inputs, DecodingOptions options)
     {
-        int items = inputs.Length;
-        int length = inputs.Max(i => i.Length);
-        var ids = new long[items * length];
-        var mask = new long[items * length];
-        for (int i = 0; i < items; i++)
-        {
-            for (int t = 0; t < inputs[i].Length; t++)
-            {
-                ids[(i * length) + t] = inputs[i][t];
-                mask[(i * length) + t] = 1;
-            }
-        }
-
-        using var runOptions = new RunOptions();
-        using T5EncoderOutput encoded = _fixture.Pair.Encode(ids, mask, items, length, runOptions);
+        var batch = PaddedBatch.RightPad(inputs);
+        using T5EncoderOutput encoded = _fixture.Pair.Encode(batch, observer: null, default);
         float[] states = encoded.HiddenStates.GetTensorDataAsSpan<float>().ToArray();
-        var decoder = new NoCacheDecoder(_fixture.Pair.Decoder!, states, mask, items, length, _fixture.Config.ModelDimension, options.NumBeams, _fixture.Config.VocabularySize);
-        return SearchStrategies.Create(options).Search(decoder, items, default);
+        var decoder = new NoCacheDecoder(_fixture.Pair.Decoder!, states, batch.AttentionMask, batch.ItemCount, batch.Length, _fixture.Config.ModelDimension, options.NumBeams, _fixture.Config.VocabularySize);
+        return SearchStrategies.Create(options).Search(decoder, batch.ItemCount, default);
     }
 
     private static void AssertSame(IReadOnlyList<GeneratedSequence>[] expected, IReadOnlyList<GeneratedSequence>[] actual, double scoreTolerance)

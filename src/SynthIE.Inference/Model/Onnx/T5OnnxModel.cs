@@ -1,14 +1,16 @@
-using System.Globalization;
+using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using SynthIE.Inference.Generation;
 
 namespace SynthIE.Inference.Model.Onnx;
 
 /// <summary>
 /// A T5 encoder-decoder in optimum's ONNX layout, loaded into ONNX Runtime sessions and checked against its
-/// <c>config.json</c>. Immutable after loading and safe to use from several threads (ONNX Runtime sessions are).
+/// <c>config.json</c>: the <see cref="IEncoderDecoder"/> the <see cref="Generator"/> drives. Immutable after loading and
+/// safe to use from several threads (ONNX Runtime sessions are).
 /// </summary>
-internal sealed class T5OnnxModel : IDisposable
+internal sealed class T5OnnxModel : IEncoderDecoder, IDisposable
 {
     private T5OnnxModel(T5ModelConfig config, OnnxModelFiles files, InferenceSession encoder, InferenceSession? merged, InferenceSession? decoder, InferenceSession? withPast)
     {
@@ -18,6 +20,7 @@ internal sealed class T5OnnxModel : IDisposable
         MergedDecoder = merged;
         Decoder = decoder;
         DecoderWithPast = withPast;
+        Names = new T5OnnxNames(config.DecoderLayerCount, merged is not null);
         DecoderInputAllocator = CreateInputAllocator(merged ?? withPast!);
     }
 
@@ -32,6 +35,12 @@ internal sealed class T5OnnxModel : IDisposable
     public InferenceSession? Decoder { get; }
 
     public InferenceSession? DecoderWithPast { get; }
+
+    /// <summary>Gets the graphs' input and output names.</summary>
+    public T5OnnxNames Names { get; }
+
+    /// <inheritdoc/>
+    public int VocabularySize => Config.VocabularySize;
 
     /// <summary>
     /// Gets the allocator for the decoder's input tensors (caches, per-row encoder tensors): the decoder session's CPU
@@ -59,6 +68,9 @@ internal sealed class T5OnnxModel : IDisposable
             InferenceSession? merged = files.MergedDecoder is null ? null : Open(files.MergedDecoder, options, opened);
             InferenceSession? decoder = files.Decoder is null ? null : Open(files.Decoder, options, opened);
             InferenceSession? withPast = files.DecoderWithPast is null ? null : Open(files.DecoderWithPast, options, opened);
+
+            // The layer count sizes the lists of names the model builds: compare it with the graph's first.
+            RequireLayerCount(merged ?? withPast!, files.MergedDecoder ?? files.DecoderWithPast!, config.DecoderLayerCount);
             model = new T5OnnxModel(config, files, encoder, merged, decoder, withPast);
             model.Validate();
             return model;
@@ -81,32 +93,33 @@ internal sealed class T5OnnxModel : IDisposable
         }
     }
 
+    /// <inheritdoc/>
+    IEncodedBatch IEncoderDecoder.Encode(PaddedBatch batch, IGenerationObserver? observer, CancellationToken cancellationToken) =>
+        Encode(batch, observer, cancellationToken);
+
     /// <summary>Runs the encoder on a right-padded batch.</summary>
-    /// <param name="inputIds">items × length token ids.</param>
-    /// <param name="attentionMask">items × length mask (1 = token, 0 = padding).</param>
-    /// <param name="itemCount">Number of items.</param>
-    /// <param name="length">Padded length.</param>
-    /// <param name="runOptions">Run options (for cancellation).</param>
-    /// <returns>The encoder output, owned by the caller.</returns>
-    public T5EncoderOutput Encode(ReadOnlySpan<long> inputIds, long[] attentionMask, int itemCount, int length, RunOptions runOptions)
+    /// <param name="batch">The batch.</param>
+    /// <param name="observer">Told the time spent inside the runs of this batch, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Terminates the runs of this batch (the encoder's and its decoders').</param>
+    /// <returns>The encoder output, owned by the caller; it owns the batch's run options.</returns>
+    /// <exception cref="OperationCanceledException">The token was cancelled while encoding (the exception does not carry it).</exception>
+    public T5EncoderOutput Encode(PaddedBatch batch, IGenerationObserver? observer, CancellationToken cancellationToken)
     {
-        long[] shape = [itemCount, length];
-        using OrtValue ids = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Int64, shape);
-        inputIds.CopyTo(ids.GetTensorMutableDataAsSpan<long>());
-        using OrtValue mask = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Int64, shape);
-        attentionMask.AsSpan(0, itemCount * length).CopyTo(mask.GetTensorMutableDataAsSpan<long>());
-        // The collection only disposes its values; the single output is handed over to the caller instead.
-        IDisposableReadOnlyCollection<OrtValue> outputs;
+        ArgumentNullException.ThrowIfNull(batch);
+        var runOptions = new RunOptions();
+        CancellationTokenRegistration registration = default;
         try
         {
-            outputs = Encoder.Run(runOptions, EncoderInputNames, [ids, mask], EncoderOutputNames);
+            registration = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
+            OrtValue hidden = RunEncoder(batch, runOptions, observer);
+            return new T5EncoderOutput(this, hidden, batch.AttentionMask, batch.ItemCount, batch.Length, runOptions, registration, observer);
         }
-        catch (OnnxRuntimeException error) when (!runOptions.Terminate)
+        catch
         {
-            throw RunFailure(Encoder, error);
+            registration.Dispose();
+            runOptions.Dispose();
+            throw;
         }
-
-        return new T5EncoderOutput(outputs[0], attentionMask, itemCount, length);
     }
 
     public void Dispose()
@@ -122,12 +135,32 @@ internal sealed class T5OnnxModel : IDisposable
         DecoderWithPast?.Dispose();
     }
 
-    internal static readonly string[] EncoderInputNames = ["input_ids", "attention_mask"];
-    internal static readonly string[] EncoderOutputNames = ["last_hidden_state"];
-
-    internal static string PastName(int layer, string part, string kind) => string.Create(CultureInfo.InvariantCulture, $"past_key_values.{layer}.{part}.{kind}");
-
-    internal static string PresentName(int layer, string part, string kind) => string.Create(CultureInfo.InvariantCulture, $"present.{layer}.{part}.{kind}");
+    private OrtValue RunEncoder(PaddedBatch batch, RunOptions runOptions, IGenerationObserver? observer)
+    {
+        long[] shape = [batch.ItemCount, batch.Length];
+        using OrtValue ids = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Int64, shape);
+        batch.InputIds.CopyTo(ids.GetTensorMutableDataAsSpan<long>());
+        using OrtValue mask = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Int64, shape);
+        batch.AttentionMask.CopyTo(mask.GetTensorMutableDataAsSpan<long>());
+        long start = observer is null ? 0 : Stopwatch.GetTimestamp();
+        try
+        {
+            // The collection only disposes its values; the single output is handed over to the caller instead.
+            return Encoder.Run(runOptions, T5OnnxNames.EncoderInputs, [ids, mask], T5OnnxNames.EncoderOutputs)[0];
+        }
+        catch (OnnxRuntimeException) when (runOptions.Terminate)
+        {
+            throw new OperationCanceledException("Generation was cancelled while encoding.");
+        }
+        catch (OnnxRuntimeException error)
+        {
+            throw RunFailure(Encoder, error);
+        }
+        finally
+        {
+            observer?.EncoderRan(Stopwatch.GetTimestamp() - start);
+        }
+    }
 
     private static OrtAllocator CreateInputAllocator(InferenceSession session)
     {
@@ -157,43 +190,29 @@ internal sealed class T5OnnxModel : IDisposable
 
     private void Validate()
     {
-        // The layer count sizes the lists of names below: compare it with the graph's first.
-        int layers = Config.DecoderLayerCount;
-        RequireLayerCount(MergedDecoder ?? DecoderWithPast!, Files.MergedDecoder ?? Files.DecoderWithPast!, layers);
-        RequireInputs(Encoder, Files.Encoder, ("input_ids", TensorElementType.Int64, 2), ("attention_mask", TensorElementType.Int64, 2));
-        RequireOutput(Encoder, Files.Encoder, "last_hidden_state", TensorElementType.Float, 3, lastDimension: Config.ModelDimension, "d_model");
+        RequireInputs(Encoder, Files.Encoder, [(T5OnnxNames.InputIds, TensorElementType.Int64, 2), (T5OnnxNames.AttentionMask, TensorElementType.Int64, 2)]);
+        RequireOutput(Encoder, Files.Encoder, T5OnnxNames.LastHiddenState, TensorElementType.Float, 3, lastDimension: Config.ModelDimension, "d_model");
 
-        var common = new List<(string, TensorElementType, int)>
-        {
-            ("encoder_attention_mask", TensorElementType.Int64, 2),
-            ("input_ids", TensorElementType.Int64, 2),
-            ("encoder_hidden_states", TensorElementType.Float, 3),
-        };
-        var past = new List<(string, TensorElementType, int)>();
-        for (int i = 0; i < layers; i++)
-        {
-            foreach (string part in new[] { "decoder", "encoder" })
-            {
-                foreach (string kind in new[] { "key", "value" })
-                {
-                    past.Add((PastName(i, part, kind), TensorElementType.Float, 4));
-                }
-            }
-        }
-
+        (string, TensorElementType, int)[] common =
+        [
+            (T5OnnxNames.EncoderAttentionMask, TensorElementType.Int64, 2),
+            (T5OnnxNames.DecoderInputIds, TensorElementType.Int64, 2),
+            (T5OnnxNames.EncoderHiddenStates, TensorElementType.Float, 3),
+        ];
+        (string, TensorElementType, int)[] past = [.. Names.SelfAttentionPast.Concat(Names.CrossAttentionPast).Select(name => (name, TensorElementType.Float, 4))];
         if (MergedDecoder is not null)
         {
             string path = Files.MergedDecoder!;
-            RequireInputs(MergedDecoder, path, [.. common, .. past, ("use_cache_branch", TensorElementType.Bool, 1)]);
-            RequireDecoderOutputs(MergedDecoder, path, layers, withEncoderPresents: true);
+            RequireInputs(MergedDecoder, path, [.. common, .. past, (T5OnnxNames.UseCacheBranch, TensorElementType.Bool, 1)]);
+            RequireDecoderOutputs(MergedDecoder, path, withCrossAttentionPresents: true);
             RequireHeads(MergedDecoder, path);
         }
         else
         {
-            RequireInputs(Decoder!, Files.Decoder!, [.. common]);
-            RequireDecoderOutputs(Decoder!, Files.Decoder!, layers, withEncoderPresents: true);
+            RequireInputs(Decoder!, Files.Decoder!, common);
+            RequireDecoderOutputs(Decoder!, Files.Decoder!, withCrossAttentionPresents: true);
             RequireInputs(DecoderWithPast!, Files.DecoderWithPast!, [.. common, .. past]);
-            RequireDecoderOutputs(DecoderWithPast!, Files.DecoderWithPast!, layers, withEncoderPresents: false);
+            RequireDecoderOutputs(DecoderWithPast!, Files.DecoderWithPast!, withCrossAttentionPresents: false);
             RequireHeads(Decoder!, Files.Decoder!);
             RequireHeads(DecoderWithPast!, Files.DecoderWithPast!);
         }
@@ -208,7 +227,7 @@ internal sealed class T5OnnxModel : IDisposable
     {
         foreach ((string name, NodeMetadata meta) in session.InputMetadata.Concat(session.OutputMetadata))
         {
-            bool keyValue = name.StartsWith("past_key_values.", StringComparison.Ordinal) || name.StartsWith("present.", StringComparison.Ordinal);
+            bool keyValue = name.StartsWith(T5OnnxNames.PastPrefix, StringComparison.Ordinal) || name.StartsWith(T5OnnxNames.PresentPrefix, StringComparison.Ordinal);
             if (keyValue && meta.Dimensions.Length == 4 && meta.Dimensions[1] > 0 && meta.Dimensions[1] != Config.HeadCount)
             {
                 throw new ModelLoadException(path,
@@ -239,30 +258,24 @@ internal sealed class T5OnnxModel : IDisposable
 
     private static void RequireLayerCount(InferenceSession session, string path, int layers)
     {
-        int found = session.InputMetadata.Keys.Count(name => name.StartsWith("past_key_values.", StringComparison.Ordinal) && name.EndsWith(".decoder.key", StringComparison.Ordinal));
+        int found = session.InputMetadata.Keys.Count(name => name.StartsWith(T5OnnxNames.PastPrefix, StringComparison.Ordinal) && name.EndsWith(".decoder.key", StringComparison.Ordinal));
         if (found != layers)
         {
             throw new ModelLoadException(path, $"has past_key_values.* inputs for {found} decoder layers, but config.json says num_decoder_layers = {layers}.");
         }
     }
 
-    private void RequireDecoderOutputs(InferenceSession session, string path, int layers, bool withEncoderPresents)
+    private void RequireDecoderOutputs(InferenceSession session, string path, bool withCrossAttentionPresents)
     {
-        RequireOutput(session, path, "logits", TensorElementType.Float, 3, Config.VocabularySize, "vocab_size");
-        for (int i = 0; i < layers; i++)
+        RequireOutput(session, path, T5OnnxNames.Logits, TensorElementType.Float, 3, Config.VocabularySize, "vocab_size");
+        IEnumerable<string> presents = withCrossAttentionPresents ? Names.SelfAttentionPresent.Concat(Names.CrossAttentionPresent) : Names.SelfAttentionPresent;
+        foreach (string name in presents)
         {
-            foreach (string kind in new[] { "key", "value" })
-            {
-                RequireOutput(session, path, PresentName(i, "decoder", kind), TensorElementType.Float, 4, Config.HeadDimension, "d_kv");
-                if (withEncoderPresents)
-                {
-                    RequireOutput(session, path, PresentName(i, "encoder", kind), TensorElementType.Float, 4, Config.HeadDimension, "d_kv");
-                }
-            }
+            RequireOutput(session, path, name, TensorElementType.Float, 4, Config.HeadDimension, "d_kv");
         }
     }
 
-    private static void RequireInputs(InferenceSession session, string path, params (string Name, TensorElementType Type, int Rank)[] inputs)
+    private static void RequireInputs(InferenceSession session, string path, (string Name, TensorElementType Type, int Rank)[] inputs)
     {
         foreach ((string name, TensorElementType type, int rank) in inputs)
         {
