@@ -173,7 +173,7 @@ internal sealed class ModelSettings
         return new DecodingOptions
         {
             NumBeams = beams,
-            NumReturnSequences = _options.NumReturnSequences ?? DefaultNumReturnSequences(beams),
+            NumReturnSequences = _options.NumReturnSequences ?? DecodingOptions.DefaultNumReturnSequences(beams),
             LengthPenalty = _options.LengthPenalty ?? Manifest.LengthPenalty,
             MaxNewTokens = _options.MaxNewTokens ?? Manifest.MaxNewTokens,
             DecoderStartTokenId = Config.DecoderStartTokenId,
@@ -182,14 +182,6 @@ internal sealed class ModelSettings
             Constraint = constraint,
         };
     }
-
-    /// <summary>
-    /// The candidates returned when the options do not say: 3, as SynthIE's evaluation configs ask
-    /// (<c>num_return_sequences</c>), or every beam when there are fewer.
-    /// </summary>
-    /// <param name="beams">The beam count.</param>
-    /// <returns>The number of candidates.</returns>
-    public static int DefaultNumReturnSequences(int beams) => Math.Min(3, beams);
 
     private static T5Tokenizer LoadTokenizer(string directory)
     {
