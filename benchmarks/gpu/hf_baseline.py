@@ -175,8 +175,9 @@ def main():
             documents = inputs["documents"][:batch]
             remaining = args.budget_seconds - (time.perf_counter() - clock) if args.budget_seconds > 0 else float("inf")
             estimate = last * batch if last is not None else (0.5 * per_document[batch] * batch if batch in per_document else None)
-            if estimate is not None and estimate > remaining:
-                reason = f"skipped: the budget has {max(0, remaining):.0f} s left and this row would take about {estimate:.0f} s"
+            if remaining <= 0 or (estimate is not None and estimate > remaining):
+                reason = ("skipped: the budget is spent" if remaining <= 0
+                          else f"skipped: the budget has {remaining:.0f} s left and this row would take about {estimate:.0f} s")
                 report["rows"].append({"beams": num_beams, "batch": batch, "status": "skipped", "reason": reason})
                 print(f"{num_beams:>5} {batch:>5} {reason}", flush=True)
                 save()

@@ -49,7 +49,7 @@ def peak_between(samples, start, end, baseline):
 
 
 def rows_by_key(document):
-    return {} if document is None else {(r["beams"], r["batch"]): r for r in document["rows"]}
+    return {} if document is None else {(r["beams"], r["batch"]): r for r in document.get("rows", [])}
 
 
 def same_top1(a, b):

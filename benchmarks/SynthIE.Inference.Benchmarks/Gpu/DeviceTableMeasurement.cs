@@ -26,7 +26,7 @@ internal static class DeviceTableMeasurement
 
     public static int Run(TextWriter output, string[] args)
     {
-        var arguments = new MeasurementArguments(args, new HashSet<string>(StringComparer.Ordinal) { "--greedy", "--unconstrained", "--no-sequences" });
+        var arguments = new MeasurementArguments(args, new HashSet<string>(StringComparer.Ordinal) { "--greedy", "--unconstrained", "--no-sequences", "--prepare-only", "--export-only" });
         string device = arguments.Text("--device", "cpu");
         int cudaDevice = arguments.Integer("--cuda-device", 0);
         string shape = arguments.Text("--model", "base");
@@ -42,6 +42,8 @@ internal static class DeviceTableMeasurement
         string? jsonPath = NullIfEmpty(arguments.Text("--json", string.Empty));
         string? exportPath = NullIfEmpty(arguments.Text("--export-hf", string.Empty));
         bool keepSequences = !arguments.Flag("--no-sequences");
+        bool prepareOnly = arguments.Flag("--prepare-only");
+        bool exportOnly = arguments.Flag("--export-only");
         arguments.RejectUnknown();
         ExecutionDevice executionDevice = device switch
         {
@@ -56,6 +58,12 @@ internal static class DeviceTableMeasurement
 
         Stopwatch clock = Stopwatch.StartNew();
         string modelDirectory = BenchmarkModel.Prepare(shape, Console.Error);
+        if (prepareOnly)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model {shape}: {modelDirectory} ({clock.Elapsed.TotalSeconds:F0} s)"));
+            return 0;
+        }
+
         var report = new JsonObject
         {
             ["kind"] = "synthie-device-table",
@@ -75,7 +83,7 @@ internal static class DeviceTableMeasurement
         double prepareSeconds = clock.Elapsed.TotalSeconds;
 
         long loadStart = Stopwatch.GetTimestamp();
-        using DeviceTableModel model = DeviceTableModel.Load(modelDirectory, new SynthIEExtractorOptions
+        using DeviceTableModel? loaded = Load(modelDirectory, new SynthIEExtractorOptions
         {
             NumBeams = beams,
             MaxNewTokens = maxNewTokens > 0 ? maxNewTokens : null,
@@ -84,7 +92,12 @@ internal static class DeviceTableMeasurement
             Device = executionDevice,
             CudaDeviceId = cudaDevice,
             IntraOpThreads = threads,
-        }, pairDecoderOnDevice: decoder == "pair");
+        }, decoder == "pair", output);
+        if (loaded is not { } model)
+        {
+            return 3;
+        }
+
         double loadSeconds = Stopwatch.GetElapsedTime(loadStart).TotalSeconds;
         SynthIEExtractor extractor = model.Extractor;
         report["ort_version"] = OnnxRuntimeInfo.NativeVersion();
@@ -100,6 +113,10 @@ internal static class DeviceTableMeasurement
         if (exportPath is not null)
         {
             HfBaselineExport.Write(exportPath, extractor, inputs, output);
+            if (exportOnly)
+            {
+                return 0;
+            }
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -132,9 +149,11 @@ internal static class DeviceTableMeasurement
                 // helps); greedy's first row: half the beam row's time at the same batch.
                 double? estimate = lastPerDocument * batch
                     ?? (secondsPerDocument.TryGetValue(batch, out double beamPerDocument) ? 0.5 * beamPerDocument * batch : null);
-                if (estimate is { } e && e > remaining)
+                if (remaining <= 0 || (estimate is { } e && e > remaining))
                 {
-                    string reason = string.Create(CultureInfo.InvariantCulture, $"skipped: the budget has {Math.Max(0, remaining):F0} s left and this row would take about {e:F0} s");
+                    string reason = remaining <= 0
+                        ? "skipped: the budget is spent"
+                        : string.Create(CultureInfo.InvariantCulture, $"skipped: the budget has {remaining:F0} s left and this row would take about {estimate:F0} s");
                     rows.Add(new JsonObject { ["beams"] = options.NumBeams, ["batch"] = batch, ["status"] = "skipped", ["reason"] = reason });
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{options.NumBeams,5} {batch,5} {reason}"));
                     Save(jsonPath, report, clock);
@@ -159,6 +178,20 @@ internal static class DeviceTableMeasurement
         Save(jsonPath, report, clock);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"device table done in {clock.Elapsed.TotalSeconds:F0} s{(jsonPath is null ? string.Empty : $"; rows in {jsonPath}")}"));
         return 0;
+    }
+
+    /// <summary>Loads the model, or prints why the device cannot be used (the library names what ONNX Runtime failed to load) and returns null.</summary>
+    private static DeviceTableModel? Load(string modelDirectory, SynthIEExtractorOptions options, bool pair, TextWriter output)
+    {
+        try
+        {
+            return DeviceTableModel.Load(modelDirectory, options, pair);
+        }
+        catch (ExecutionProviderUnavailableException error)
+        {
+            output.WriteLine($"device table: {options.Device} is unavailable: {error.Message}");
+            return null;
+        }
     }
 
     /// <summary>Decodes <paramref name="inputs"/> as one batch (after a short untimed warm-up at the same batch size) and returns the row.</summary>
