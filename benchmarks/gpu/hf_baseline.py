@@ -43,18 +43,21 @@ def build_model(model_dir, device):
     else:
         model = T5ForConditionalGeneration(config).to(device)
     tensors = {k: torch.from_numpy(np.array(v)) for k, v in state.items()}  # writable copies
-    result = model.load_state_dict(tensors, strict=False)
     tied = {"encoder.embed_tokens.weight", "decoder.embed_tokens.weight"}
-    if result.unexpected_keys or [k for k in result.missing_keys if k not in tied]:
-        raise RuntimeError(f"state dict does not fit: missing {result.missing_keys[:5]}, unexpected {result.unexpected_keys[:5]}")
-    loaded = model.state_dict()
-    for name, value in tensors.items():
-        if name in loaded and not torch.equal(loaded[name].detach().cpu(), value):
+    # The model's own keys decide (a transformers version may leave the tied embedding keys out of its state dict).
+    model_keys = set(model.state_dict())
+    unknown = [k for k in tensors if k not in model_keys and k not in tied]
+    uncovered = [k for k in model_keys if k not in tensors]
+    if unknown or uncovered:
+        raise RuntimeError(f"the ONNX weights do not fit the model: not in the model {unknown[:5]}, not in the ONNX files {uncovered[:5]}")
+    model.load_state_dict({k: v for k, v in tensors.items() if k in model_keys}, strict=True)
+    for name, value in model.state_dict().items():
+        if not torch.equal(value.detach().cpu(), tensors[name]):
             raise RuntimeError(f"{name} does not hold the ONNX weights after loading")
-    for name in ("encoder.embed_tokens.weight", "decoder.embed_tokens.weight"):
-        module = model.get_encoder() if name.startswith("encoder") else model.get_decoder()
-        if not torch.equal(module.embed_tokens.weight.detach().cpu(), tensors["shared.weight"]):
-            raise RuntimeError(f"{name} is not the shared embedding")
+    for stack in (model.get_encoder(), model.get_decoder()):
+        embedding = getattr(stack, "embed_tokens", None)
+        if embedding is not None and not torch.equal(embedding.weight.detach().cpu(), tensors["shared.weight"]):
+            raise RuntimeError("an embedding table of the model is not the shared embedding")
     model.eval()
     model.generation_config = GenerationConfig(
         decoder_start_token_id=config_dict.get("decoder_start_token_id", 0),
@@ -62,6 +65,22 @@ def build_model(model_dir, device):
         pad_token_id=config_dict.get("pad_token_id", 0),
     )
     return model, sum(v.size for k, v in state.items() if k not in tied)
+
+
+class PrefixConstraintProcessor:
+    """The same masking as transformers' PrefixConstrainedLogitsProcessor (disallowed tokens get -inf), as a logits
+    processor of our own: used only if this transformers' ``generate`` no longer takes ``prefix_allowed_tokens_fn``."""
+
+    def __init__(self, fn, num_beams):
+        self.fn, self.num_beams = fn, num_beams
+
+    def __call__(self, input_ids, scores):
+        import torch
+
+        mask = torch.full_like(scores, float("-inf"))
+        for row in range(input_ids.shape[0]):
+            mask[row, self.fn(row // self.num_beams, input_ids[row])] = 0
+        return scores + mask
 
 
 def pad(documents, device):
@@ -132,6 +151,7 @@ def main():
         "transformers": transformers.__version__,
         "tf32_matmul": bool(torch.backends.cuda.matmul.allow_tf32) if cuda else None,
         "constrained": constraint is not None,
+        "constraint_route": None,
         "output_scores": args.output_scores,
         "load_seconds": round(load_seconds, 2),
         "budget_seconds": args.budget_seconds,
@@ -145,16 +165,28 @@ def main():
                 json.dump(report, f)
             os.replace(args.json + ".tmp", args.json)
 
+    constraint_route = {"kwarg": fn is not None}
+
     def generate(documents, num_beams, max_new_tokens):
         ids, mask = pad(documents, args.device)
         settings = dict(
             input_ids=ids, attention_mask=mask, num_beams=num_beams, max_new_tokens=max_new_tokens, do_sample=False,
-            num_return_sequences=min(inputs["num_return_sequences"], num_beams), prefix_allowed_tokens_fn=fn,
+            num_return_sequences=min(inputs["num_return_sequences"], num_beams),
             decoder_start_token_id=start, eos_token_id=eos, pad_token_id=pad_id, use_cache=True,
             return_dict_in_generate=True, output_scores=args.output_scores)
         if num_beams > 1:
             settings.update(length_penalty=inputs["length_penalty"], early_stopping=False)
         with torch.inference_mode():
+            if fn is not None and constraint_route["kwarg"]:
+                try:
+                    return model.generate(prefix_allowed_tokens_fn=fn, **settings), settings["num_return_sequences"]
+                except (TypeError, ValueError) as error:
+                    if "prefix_allowed_tokens_fn" not in str(error):
+                        raise
+                    print(f"generate does not take prefix_allowed_tokens_fn here ({error}); using the same masking as a logits processor", flush=True)
+                    constraint_route["kwarg"] = False
+            if fn is not None:
+                settings["logits_processor"] = transformers.LogitsProcessorList([PrefixConstraintProcessor(fn, num_beams)])
             return model.generate(**settings), settings["num_return_sequences"]
 
     def sync():
@@ -211,6 +243,7 @@ def main():
             print(f"{num_beams:>5} {batch:>5} {seconds:>8.2f} {row['docs_per_s']:>8.2f} {row['tokens_per_s']:>9.1f} "
                   f"{row['max_memory_allocated_mib'] or 0:>9.0f}", flush=True)
             save()
+    report["constraint_route"] = None if fn is None else ("prefix_allowed_tokens_fn" if constraint_route["kwarg"] else "logits_processor")
     save()
     return 0
 

@@ -56,7 +56,7 @@ done
 
 # What travels with every call besides the carried files: tracked and untracked-not-ignored files (and shared/ inside
 # the checkout, if any).
-tree_bytes=$( (git ls-files -co --exclude-standard -z; [ -d shared ] && find shared -type f -print0) | du -cb --files0-from=- 2>/dev/null | tail -1 | cut -f1)
+tree_bytes=$( (git ls-files -co --exclude-standard -z; if [ -d shared ]; then find shared -type f -print0; fi) | du -cb --files0-from=- | tail -1 | cut -f1)
 zstd_bytes=$(stat -c %s "$(command -v zstd)")
 if [ "$part_mib" = auto ]; then
   # 64 MiB per call = working tree + parts.sha256 + zstd (first call) + one part, with 1 MiB to spare

@@ -13,11 +13,19 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+from onnx_weights import expected_shape, hf_parameter_names  # noqa: E402
 from t5_reference import ReferenceT5  # noqa: E402
 
 __version__ = "stub (t5_reference greedy; not transformers)"
 
 _LoadResult = collections.namedtuple("_LoadResult", "missing_keys unexpected_keys")
+
+
+class LogitsProcessorList(list):
+    def __call__(self, input_ids, scores):
+        for processor in self:
+            scores = processor(input_ids, scores)
+        return scores
 
 
 class T5Config:
@@ -51,11 +59,18 @@ class _Output:
 class T5ForConditionalGeneration:
     def __init__(self, config):
         self.config = config
-        self._state = {}
+        names = hf_parameter_names(config.__dict__)
+        self._state = {n: torch.zeros(expected_shape(n, config.__dict__)) for n in names}
 
     def load_state_dict(self, tensors, strict=True):
-        self._state = dict(tensors)
-        return _LoadResult([], [])
+        missing = [k for k in self._state if k not in tensors]
+        unexpected = [k for k in tensors if k not in self._state]
+        if strict and (missing or unexpected):
+            raise RuntimeError(f"missing {missing[:3]}, unexpected {unexpected[:3]}")
+        for k, v in tensors.items():
+            if k in self._state:
+                self._state[k] = v.clone()
+        return _LoadResult(missing, unexpected)
 
     def state_dict(self):
         return self._state
@@ -73,7 +88,10 @@ class T5ForConditionalGeneration:
         return self
 
     def generate(self, input_ids, attention_mask, num_beams, max_new_tokens, num_return_sequences=1,
-                 prefix_allowed_tokens_fn=None, decoder_start_token_id=0, eos_token_id=1, pad_token_id=0, **_):
+                 decoder_start_token_id=0, eos_token_id=1, pad_token_id=0, logits_processor=None, **kwargs):
+        prefix_allowed_tokens_fn = kwargs.get("prefix_allowed_tokens_fn")
+        if prefix_allowed_tokens_fn is not None and os.environ.get("SYNTHIE_STUB_REFUSE_PREFIX_FN") == "1":
+            raise ValueError("The following `model_kwargs` are not used by the model: ['prefix_allowed_tokens_fn']")
         reference = ReferenceT5({k: v.numpy() for k, v in self._state.items()}, self.config.__dict__)
         rows = []
         for b in range(input_ids.shape[0]):
@@ -81,6 +99,10 @@ class T5ForConditionalGeneration:
             allowed = None
             if prefix_allowed_tokens_fn is not None:
                 allowed = lambda prefix, b=b: prefix_allowed_tokens_fn(b, torch.tensor(prefix))  # noqa: E731
+            elif logits_processor:
+                def allowed(prefix, b=b):
+                    scores = logits_processor(torch.tensor([prefix] * num_beams), torch.zeros((num_beams, self.config.vocab_size)))
+                    return torch.nonzero(scores[0] == 0).flatten().tolist()
             out = [decoder_start_token_id] + reference.greedy(ids, max_new_tokens, allowed, decoder_start_token_id, eos_token_id)
             rows += [out] * num_return_sequences
         width = max(len(r) for r in rows)
