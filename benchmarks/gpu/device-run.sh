@@ -246,7 +246,12 @@ if [ $dry -eq 1 ]; then
   say "dry run: CPU checks of the baseline's parts (check_cpu.py)"
   for shape in "${shapes[@]}"; do
     if [ -f "$work/table-$shape-cpu.json" ] && [ -f "$work/inputs-$shape.json" ]; then
-      "$py" "$here/check_cpu.py" --table "$work/table-$shape-cpu.json" --hf-inputs "$work/inputs-$shape.json" \
+      unconstrained=()
+      if "$bin" --device-table --device cpu --model "$shape" --batches "$batches" --beams 1 --unconstrained "${threads[@]}" \
+           --json "$work/unconstrained-$shape.json" > "$work/unconstrained-$shape.log" 2>&1; then
+        unconstrained=(--unconstrained-table "$work/unconstrained-$shape.json")
+      fi
+      "$py" "$here/check_cpu.py" --table "$work/table-$shape-cpu.json" --hf-inputs "$work/inputs-$shape.json" "${unconstrained[@]}" \
         --shared "${SYNTHIE_SHARED_DIR:-}" || echo "check_cpu.py failed" >> "$work/dry-run-failures.txt"
     fi
   done
