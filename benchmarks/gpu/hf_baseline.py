@@ -214,17 +214,26 @@ def main():
                 print(f"{num_beams:>5} {batch:>5} {reason}", flush=True)
                 save()
                 continue
-            warm = time.perf_counter()
-            if args.warmup_tokens > 0:
-                generate(documents, num_beams, args.warmup_tokens)
+            try:
+                warm = time.perf_counter()
+                if args.warmup_tokens > 0:
+                    generate(documents, num_beams, args.warmup_tokens)
+                    sync()
+                warm = time.perf_counter() - warm
+                if cuda:
+                    torch.cuda.reset_peak_memory_stats()
+                start_unix_ms = int(time.time() * 1000)
+                t0 = time.perf_counter()
+                output, returned = generate(documents, num_beams, inputs["max_new_tokens"])
                 sync()
-            warm = time.perf_counter() - warm
-            if cuda:
-                torch.cuda.reset_peak_memory_stats()
-            start_unix_ms = int(time.time() * 1000)
-            t0 = time.perf_counter()
-            output, returned = generate(documents, num_beams, inputs["max_new_tokens"])
-            sync()
+            except torch.cuda.OutOfMemoryError as error:
+                # larger batches of this search would fail too
+                reason = f"failed: out of GPU memory ({str(error).splitlines()[0]})"
+                report["rows"].append({"beams": num_beams, "batch": batch, "status": "failed", "reason": reason})
+                print(f"{num_beams:>5} {batch:>5} {reason}", flush=True)
+                torch.cuda.empty_cache()
+                save()
+                break
             seconds = time.perf_counter() - t0
             end_unix_ms = int(time.time() * 1000)
             best = best_sequences(output.sequences, len(documents), returned, eos)

@@ -76,7 +76,7 @@ def cell(row, key, digits=2):
     if row is None:
         return "not run"
     if row.get("status") != "ok":
-        return "skipped"
+        return row.get("status", "?")
     return fmt(row.get(key), digits)
 
 
@@ -132,7 +132,7 @@ def build(folder):
                 f"| {cell(c, 'tokens_per_s', 1)} | {cell(g, 'tokens_per_s', 1)} | {cell(h, 'tokens_per_s', 1)} "
                 f"| {outside} | {cell(g, 'run_ms_per_step')} | {fmt(ours_mib, 0)} | {hf_mem} | {agree} |")
             for side, row in (("CPU", c), ("CUDA", g), ("PyTorch", h)):
-                if row is not None and row.get("status") == "skipped":
+                if row is not None and row.get("status") in ("skipped", "failed"):
                     notes.append(f"{shape}, {search}, batch {key[1]}, {side}: {row['reason']}")
             shape_rows.append({"beams": key[0], "batch": key[1], "cuda_over_pytorch": vs_torch, "cuda_over_cpu": vs_cpu,
                                "gpu_mib_ours": ours_mib, "gpu_mib_pytorch_smi": hf_smi, "same_top1_cuda_vs_cpu": top_cuda,

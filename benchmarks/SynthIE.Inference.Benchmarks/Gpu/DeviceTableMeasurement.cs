@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.ML.OnnxRuntime;
 using SynthIE.Inference.Benchmarks.Extraction;
 using SynthIE.Inference.Decoding;
 using SynthIE.Inference.Models;
@@ -160,7 +161,21 @@ internal static class DeviceTableMeasurement
                     continue;
                 }
 
-                JsonObject row = MeasureRow(generator, options, inputs[..batch], warmupTokens, keepSequences);
+                JsonObject row;
+                try
+                {
+                    row = MeasureRow(generator, options, inputs[..batch], warmupTokens, keepSequences);
+                }
+                catch (Exception error) when (error is OnnxRuntimeException or ModelLoadException or OutOfMemoryException)
+                {
+                    // Most likely out of (GPU) memory: larger batches of this search would fail too.
+                    string reason = $"failed: {error.GetType().Name}: {error.Message.ReplaceLineEndings(" ")}";
+                    rows.Add(new JsonObject { ["beams"] = options.NumBeams, ["batch"] = batch, ["status"] = "failed", ["reason"] = reason });
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{options.NumBeams,5} {batch,5} {reason}"));
+                    Save(jsonPath, report, clock);
+                    break;
+                }
+
                 rows.Add(row);
                 double seconds = (double)row["seconds"]!;
                 lastPerDocument = seconds / batch;
