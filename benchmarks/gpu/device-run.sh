@@ -17,6 +17,8 @@
 #   --budget SECONDS       the whole run, unpacking and model generation included (default 450); rows that would not
 #                          fit are skipped and the table says so
 #   --no-cpu --no-cuda --no-hf --no-greedy   leave a side out
+#   --cuda-pair            also ours on CUDA with decoder_model + decoder_with_past instead of the merged decoder
+#                          (table column "CUDA pair"; takes 15 of the shape's 40 % for CUDA)
 #   --app DIR              a published benchmark app to use instead of the bundle's
 #   --out DIR              results folder (default: $OUT when set, else .gpu-bundle/results)
 set -uo pipefail
@@ -26,7 +28,7 @@ bundle="$root/.gpu-bundle"
 cd "$root"
 
 receive=0 dry=0 models="" batches="" beams=10 budget=450 app="" out="${OUT:-}"
-run_cpu=1 run_cuda=1 run_hf=1 greedy=1
+run_cpu=1 run_cuda=1 run_hf=1 greedy=1 cuda_pair=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --receive) receive=1 ;;
@@ -41,6 +43,7 @@ while [ $# -gt 0 ]; do
     --no-cuda) run_cuda=0 ;;
     --no-hf) run_hf=0 ;;
     --no-greedy) greedy=0 ;;
+    --cuda-pair) cuda_pair=1 ;;
     -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "device-run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -210,10 +213,16 @@ for i in "${!shapes[@]}"; do
   inputs="$work/inputs-$shape.json"
 
   if [ $run_cuda -eq 1 ]; then
-    step $(( (shape_end - $(elapsed)) * 40 / 100 )) "$shape: ours on CUDA" \
+    cuda_pct=$([ $cuda_pair -eq 1 ] && echo 25 || echo 40)
+    step $(( (shape_end - $(elapsed)) * cuda_pct / 100 )) "$shape: ours on CUDA" \
       "$bin" --device-table --device cuda --model "$shape" --batches "$batches" --beams "$beams" "${greedy_flag[@]}" \
-      --json "$work/table-$shape-cuda.json" --export-hf "$inputs" --budget-seconds $(( (shape_end - $(elapsed)) * 40 / 100 ))
+      --json "$work/table-$shape-cuda.json" --export-hf "$inputs" --budget-seconds $(( (shape_end - $(elapsed)) * cuda_pct / 100 ))
     cuda_rc=$?
+    if [ $cuda_pair -eq 1 ] && [ $dry -eq 0 ]; then
+      step $(( (shape_end - $(elapsed)) * 20 / 100 )) "$shape: ours on CUDA, decoder pair" \
+        "$bin" --device-table --device cuda --decoder pair --model "$shape" --batches "$batches" --beams "$beams" "${greedy_flag[@]}" \
+        --json "$work/table-$shape-cuda-pair.json" --budget-seconds $(( (shape_end - $(elapsed)) * 20 / 100 ))
+    fi
     if [ $dry -eq 1 ]; then
       if [ $cuda_rc -ne 0 ] && grep -q "device table: Cuda is unavailable" "$work/run.log"; then
         say "dry run: the CUDA step failed as it must without a GPU (message above)"

@@ -91,13 +91,14 @@ def build(folder):
     bandwidth = load(os.path.join(folder, "bandwidth.json"))
     samples = memory_samples(os.path.join(folder, "gpu-memory.log"))
     baseline = environment.get("gpu_memory_used_before_mib") or 0
-    shapes = sorted({re.sub(r"^(table|hf)-|(-cpu|-cuda)?\.json$", "", os.path.basename(p))
+    shapes = sorted({re.sub(r"^(table|hf)-|(-cpu|-cuda|-cuda-pair)?\.json$", "", os.path.basename(p))
                      for p in glob.glob(os.path.join(folder, "table-*.json")) + glob.glob(os.path.join(folder, "hf-*.json"))},
                     key=lambda s: {"tiny": 0, "base": 1, "large": 2}.get(s, 3))
     lines = []
     notes = []
     results = {"environment": environment, "bandwidth": bandwidth, "shapes": {}}
-    header = ("| shape | search | batch | CPU docs/s | CUDA docs/s | PyTorch docs/s | CUDA ÷ PyTorch | CUDA ÷ CPU "
+    pair = bool(glob.glob(os.path.join(folder, "table-*-cuda-pair.json")))
+    header = ("| shape | search | batch | CPU docs/s | CUDA docs/s | " + ("CUDA pair docs/s | " if pair else "") + "PyTorch docs/s | CUDA ÷ PyTorch | CUDA ÷ CPU "
               "| CPU tok/s | CUDA tok/s | PyTorch tok/s | CUDA outside Run | CUDA Run ms/step | GPU MiB ours | GPU MiB PyTorch (alloc / smi) "
               "| top-1 = CPU: CUDA, PyTorch |")
     lines.append(header)
@@ -106,7 +107,8 @@ def build(folder):
         cpu = load(os.path.join(folder, f"table-{shape}-cpu.json"))
         cuda = load(os.path.join(folder, f"table-{shape}-cuda.json"))
         hf = load(os.path.join(folder, f"hf-{shape}.json"))
-        by = {"cpu": rows_by_key(cpu), "cuda": rows_by_key(cuda), "hf": rows_by_key(hf)}
+        cuda_pair = load(os.path.join(folder, f"table-{shape}-cuda-pair.json"))
+        by = {"cpu": rows_by_key(cpu), "cuda": rows_by_key(cuda), "hf": rows_by_key(hf), "pair": rows_by_key(cuda_pair)}
         keys = sorted(set().union(*[set(v) for v in by.values()]), key=lambda k: (-k[0], k[1]))
         shape_rows = []
         for key in keys:
@@ -127,11 +129,12 @@ def build(folder):
             outside = "—" if g is None or g.get("status") != "ok" else f"{100 * g['outside_share']:.1f} %"
             agree = ", ".join("—" if t is None else f"{t[0]}/{t[1]}" for t in (top_cuda, top_hf))
             lines.append(
-                f"| {shape} | {search} | {key[1]} | {cell(c, 'docs_per_s')} | {cell(g, 'docs_per_s')} | {cell(h, 'docs_per_s')} "
+                f"| {shape} | {search} | {key[1]} | {cell(c, 'docs_per_s')} | {cell(g, 'docs_per_s')} | "
+                + (f"{cell(by['pair'].get(key), 'docs_per_s')} | " if pair else "") + f"{cell(h, 'docs_per_s')} "
                 f"| {fmt(vs_torch)}{'×' if vs_torch is not None else ''}{target} | {fmt(vs_cpu)}{'×' if vs_cpu is not None else ''} "
                 f"| {cell(c, 'tokens_per_s', 1)} | {cell(g, 'tokens_per_s', 1)} | {cell(h, 'tokens_per_s', 1)} "
                 f"| {outside} | {cell(g, 'run_ms_per_step')} | {fmt(ours_mib, 0)} | {hf_mem} | {agree} |")
-            for side, row in (("CPU", c), ("CUDA", g), ("PyTorch", h)):
+            for side, row in (("CPU", c), ("CUDA", g), ("CUDA pair", by["pair"].get(key)), ("PyTorch", h)):
                 if row is not None and row.get("status") in ("skipped", "failed"):
                     notes.append(f"{shape}, {search}, batch {key[1]}, {side}: {row['reason']}")
             shape_rows.append({"beams": key[0], "batch": key[1], "cuda_over_pytorch": vs_torch, "cuda_over_cpu": vs_cpu,
@@ -152,7 +155,7 @@ def build(folder):
         for name, document in (("CPU", cpu), ("CUDA", cuda), ("PyTorch", hf)):
             if document is None:
                 notes.append(f"{shape}: no {name} results (not run, or it failed: see run.log)")
-        results["shapes"][shape] = {"cpu": cpu, "cuda": cuda, "pytorch": hf, "rows": shape_rows, "decoder_step": step}
+        results["shapes"][shape] = {"cpu": cpu, "cuda": cuda, "cuda_pair": cuda_pair, "pytorch": hf, "rows": shape_rows, "decoder_step": step}
 
     head = []
     if environment:
