@@ -138,11 +138,15 @@ except Exception:
 found = set()
 for r in roots:
     for p in glob.glob(os.path.join(r, "**", "lib*.so*"), recursive=True):
-        found.add(os.path.dirname(p))
+        if os.path.basename(os.path.dirname(p)) != "stubs":  # link-time stubs must not shadow the driver
+            found.add(os.path.dirname(p))
 print(":".join(sorted(found)))
 EOF
 )
-[ -d /usr/local/cuda/lib64 ] && nvidia_dirs="${nvidia_dirs:+$nvidia_dirs:}/usr/local/cuda/lib64"
+# then the toolkit's and the driver's folders, for anything the wheels lack (libcuda.so.1 comes with the driver)
+for d in /usr/local/cuda/lib64 /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do
+  [ -d "$d" ] && nvidia_dirs="${nvidia_dirs:+$nvidia_dirs:}$d"
+done
 export LD_LIBRARY_PATH="${nvidia_dirs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 say "LD_LIBRARY_PATH: ${LD_LIBRARY_PATH:-(empty)}"
 if [ -f "$app/libonnxruntime_providers_cuda.so" ]; then
