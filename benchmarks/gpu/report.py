@@ -59,6 +59,14 @@ def same_top1(a, b):
     return sum(1 for x, y in pairs if x == y), len(pairs)
 
 
+def max_score_difference(a, b):
+    """The largest difference of the best candidates' scores where both sides chose the same sequence."""
+    if a is None or b is None or "scores" not in a or "scores" not in b:
+        return None
+    diffs = [abs(x - y) for x, y, s, t in zip(a["scores"], b["scores"], a["sequences"], b["sequences"]) if s == t]
+    return max(diffs) if diffs else None
+
+
 def decoder_step_bytes(config):
     """Bytes of fp32 weights one decoder step with a cache reads: self-attention, cross-attention q and o, feed-forward, norms, lm_head."""
     d, inner, ff, vocab = config["d_model"], config["num_heads"] * config["d_kv"], config["d_ff"], config["vocab_size"]
@@ -128,6 +136,9 @@ def build(folder):
             hf_mem = "—" if h is None or h.get("status") != "ok" else f"{fmt(h.get('max_memory_allocated_mib'), 0)} / {fmt(hf_smi, 0)}"
             outside = "—" if g is None or g.get("status") != "ok" else f"{100 * g['outside_share']:.1f} %"
             agree = ", ".join("—" if t is None else f"{t[0]}/{t[1]}" for t in (top_cuda, top_hf))
+            score_delta = max_score_difference(c, g)
+            if score_delta is not None:
+                agree += f" (score Δ ≤ {score_delta:.1e})"
             lines.append(
                 f"| {shape} | {search} | {key[1]} | {cell(c, 'docs_per_s')} | {cell(g, 'docs_per_s')} | "
                 + (f"{cell(by['pair'].get(key), 'docs_per_s')} | " if pair else "") + f"{cell(h, 'docs_per_s')} "
@@ -139,7 +150,7 @@ def build(folder):
                     notes.append(f"{shape}, {search}, batch {key[1]}, {side}: {row['reason']}")
             shape_rows.append({"beams": key[0], "batch": key[1], "cuda_over_pytorch": vs_torch, "cuda_over_cpu": vs_cpu,
                                "gpu_mib_ours": ours_mib, "gpu_mib_pytorch_smi": hf_smi, "same_top1_cuda_vs_cpu": top_cuda,
-                               "same_top1_pytorch_vs_cpu": top_hf})
+                               "same_top1_pytorch_vs_cpu": top_hf, "max_score_difference_cuda_vs_cpu": score_delta})
         step = None
         if cuda is not None:
             config = load(os.path.join(cuda["model_directory"], "config.json")) if os.path.exists(os.path.join(cuda["model_directory"], "config.json")) else None
