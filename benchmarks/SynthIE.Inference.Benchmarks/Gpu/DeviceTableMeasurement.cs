@@ -19,7 +19,9 @@ namespace SynthIE.Inference.Benchmarks.Gpu;
 /// (<see cref="SynthIEExtractor.Create"/> with <see cref="SynthIEExtractorOptions.Device"/>); batch <c>B</c> decodes the
 /// first <c>B</c> REBEL documents in one call of the extractor's generator with <see cref="GenerationStatistics"/>
 /// attached, so every row also says how much of its wall time was spent outside ONNX Runtime's <c>Run</c>.
-/// A time budget (<c>--budget-seconds</c>) skips the configurations that would not fit, and says so in the rows.
+/// A time budget (<c>--budget-seconds</c>) skips the configurations that would not fit, and says so in the rows; a row
+/// that fails (out of memory, most likely) is recorded with its reason and ends that search's larger batches. Exit
+/// status 3: the device cannot be used (the library's message is printed).
 /// </summary>
 internal static class DeviceTableMeasurement
 {
