@@ -83,6 +83,16 @@ class PrefixConstraintProcessor:
         return scores + mask
 
 
+def tf32_setting(torch):
+    """How fp32 matrix products run (PyTorch's default is full fp32; newer versions name it fp32_precision)."""
+    for read in (lambda: torch.backends.cuda.matmul.fp32_precision, lambda: torch.backends.cuda.matmul.allow_tf32):
+        try:
+            return str(read())
+        except Exception:  # noqa: BLE001 - an attribute this PyTorch lacks or refuses
+            continue
+    return None
+
+
 def pad(documents, device):
     import torch
 
@@ -149,7 +159,7 @@ def main():
         "device_name": torch.cuda.get_device_name() if cuda else "cpu",
         "torch": torch.__version__,
         "transformers": transformers.__version__,
-        "tf32_matmul": bool(torch.backends.cuda.matmul.allow_tf32) if cuda else None,
+        "tf32_matmul": tf32_setting(torch) if cuda else None,
         "constrained": constraint is not None,
         "constraint_route": None,
         "output_scores": args.output_scores,
