@@ -97,4 +97,4 @@ for i in "${!parts[@]}"; do
     echo "  $((i + 1)). run(command=\"bash benchmarks/gpu/device-run.sh --budget 450\", carry=[$carry], timeout_s=540)   # $(mib $bytes)"
   fi
 done
-echo "  rerun (machine still warm, nothing carried): run(command=\"bash benchmarks/gpu/device-run.sh --budget 240 --models large\", timeout_s=300)"
+echo "  rerun if rows were skipped and device time is left (machine still warm, nothing carried): run(command=\"bash benchmarks/gpu/device-run.sh --budget 150 --models large --no-cpu\", timeout_s=200); then give_back"
