@@ -1,11 +1,12 @@
 using BenchmarkDotNet.Running;
 using SynthIE.Inference.Benchmarks.Constraints;
 using SynthIE.Inference.Benchmarks.Extraction;
+using SynthIE.Inference.Benchmarks.Gpu;
 
 // BenchmarkDotNet suite: `dotnet run -c Release --project benchmarks/SynthIE.Inference.Benchmarks -- --filter '*'`
 // (add `--job short` for a quick check of the micro-benchmarks, `--quick` for batch 1 only in ExtractionBenchmarks).
 // Console measurements instead of BenchmarkDotNet: `--world-scale` (2.6M-entity world), `--greedy-vs-transformers-js`,
-// `--loop-overhead`, `--ort-profile` (used by scripts/side-by-side.sh). Every command is in benchmarks/README.md.
+// `--loop-overhead`, `--ort-profile` (used by scripts/side-by-side.sh), `--device-table` (gpu/device-run.sh). Every command is in benchmarks/README.md.
 if (args is ["--world-scale", ..])
 {
     return WorldScaleMeasurement.Run(Console.Out, args[1..]);
@@ -19,6 +20,11 @@ if (args is ["--greedy-vs-transformers-js", ..])
 if (args is ["--ort-profile", ..])
 {
     return OnnxRuntimeProfile.Run(Console.Out, args[1..]);
+}
+
+if (args is ["--device-table", ..])
+{
+    return DeviceTableMeasurement.Run(Console.Out, args[1..]);
 }
 
 if (args is ["--loop-overhead", ..])
