@@ -4,10 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
 using SynthIE.Inference.Benchmarks.Extraction;
-using SynthIE.Inference.Decoding;
-using SynthIE.Inference.Models;
-using SynthIE.Inference.Onnx;
-using SynthIE.Inference.Runtime;
+using SynthIE.Inference.Generation;
+using SynthIE.Inference.Model.Onnx;
 
 namespace SynthIE.Inference.Benchmarks.Gpu;
 
@@ -128,7 +126,7 @@ internal static class DeviceTableMeasurement
 
         // Process warm-up: the first Run of each graph (CUDA context, kernels, memory arena) on one document.
         DecodingOptions beamOptions = extractor.DecodingOptions;
-        var generator = new T5OnnxGenerator(model.Generating);
+        var generator = new Generator(model.Generating);
         long warmStart = Stopwatch.GetTimestamp();
         _ = generator.Generate(inputs[..1], WithLimits(beamOptions, beamOptions.NumBeams, Math.Max(1, warmupTokens)), default);
         report["process_warmup_seconds"] = Math.Round(Stopwatch.GetElapsedTime(warmStart).TotalSeconds, 3);
@@ -212,7 +210,7 @@ internal static class DeviceTableMeasurement
     }
 
     /// <summary>Decodes <paramref name="inputs"/> as one batch (after a short untimed warm-up at the same batch size) and returns the row.</summary>
-    private static JsonObject MeasureRow(T5OnnxGenerator generator, DecodingOptions options, int[][] inputs, int warmupTokens, bool keepSequences)
+    private static JsonObject MeasureRow(Generator generator, DecodingOptions options, int[][] inputs, int warmupTokens, bool keepSequences)
     {
         double warmupSeconds = 0;
         if (warmupTokens > 0)

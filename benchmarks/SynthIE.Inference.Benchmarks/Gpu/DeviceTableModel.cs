@@ -1,6 +1,5 @@
-using SynthIE.Inference.Models;
-using SynthIE.Inference.Onnx;
-using SynthIE.Inference.Runtime;
+using SynthIE.Inference.Model;
+using SynthIE.Inference.Model.Onnx;
 
 namespace SynthIE.Inference.Benchmarks.Gpu;
 
