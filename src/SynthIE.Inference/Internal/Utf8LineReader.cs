@@ -1,8 +1,5 @@
 namespace SynthIE.Inference.Internal;
 
-/// <summary>Receives one line of a UTF-8 file (without the line break) and its 1-based number.</summary>
-internal delegate void Utf8LineHandler(ReadOnlySpan<byte> line, long lineNumber);
-
 /// <summary>Streams a UTF-8 text file line by line without a string per line (a byte-order mark is skipped).</summary>
 internal static class Utf8LineReader
 {
