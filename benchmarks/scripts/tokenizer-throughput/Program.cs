@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using SynthIE.Inference.Tokenization;
+using SynthIE.Inference;
 
 // Usage: TokenizerThroughput MODEL CORPUS [PASSES]
 // Encodes every line of CORPUS (one document per line) with T5Tokenizer on one thread, PASSES times after a warm-up (at
