@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
+using SynthIE.Inference.Internal;
 
 namespace SynthIE.Inference.Generation;
 
@@ -140,14 +141,12 @@ internal sealed class BeamSearchState
     {
         if (IsFinished)
         {
-            throw new InvalidOperationException("The beam search is finished; call Reset to start another.");
+            ThrowHelper.SearchFinished();
         }
 
         if (logits.Length != ActiveRowCount * _vocabularySize)
         {
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"Expected {ActiveRowCount} × {_vocabularySize} logits, got {logits.Length}."),
-                nameof(logits));
+            ThrowHelper.LogitsLength(ActiveRowCount, _vocabularySize, logits.Length, nameof(logits));
         }
 
         _processorSources.AsSpan().Fill(-1);
@@ -261,9 +260,7 @@ internal sealed class BeamSearchState
         if (filled < _beams)
         {
             // transformers raises here too; with one end token among 2K distinct candidates it cannot happen.
-            throw new InvalidOperationException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"Batch item {item} has only {filled} non-end candidates for {_beams} beams at length {CurrentLength}."));
+            ThrowHelper.TooFewCandidates(item, filled, _beams, CurrentLength);
         }
 
         bool itemDone = _hypotheses[item].IsDone(scores[0], CurrentLength);
@@ -310,9 +307,7 @@ internal sealed class BeamSearchState
             ReadOnlySpan<float> row = itemLogits.Slice(k * _vocabularySize, _vocabularySize);
             if (!LogSoftmax.TryNormalize(row, _scratch, out float max, out float logSum))
             {
-                throw new InvalidOperationException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"The decoder's logits for batch item {item}, beam {k} at length {CurrentLength} have no finite maximum (NaN or +∞)."));
+                ThrowHelper.NonFiniteLogits(item, k, CurrentLength);
             }
 
             int flatBase = k * _vocabularySize;
@@ -322,9 +317,7 @@ internal sealed class BeamSearchState
                 {
                     if ((uint)token >= (uint)_vocabularySize)
                     {
-                        throw new InvalidOperationException(string.Create(
-                            CultureInfo.InvariantCulture,
-                            $"The constraint allowed token id {token}, outside the vocabulary [0, {_vocabularySize})."));
+                        ThrowHelper.TokenOutsideVocabulary("The constraint", token, _vocabularySize);
                     }
 
                     float score = LogSoftmax.LogProbability(row[token], max, logSum) + beamScore;

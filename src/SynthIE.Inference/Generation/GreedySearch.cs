@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
+using SynthIE.Inference.Internal;
 
 namespace SynthIE.Inference.Generation;
 
@@ -137,9 +138,7 @@ internal sealed class GreedySearch : ISearchStrategy
     {
         if (!LogSoftmax.TryNormalize(row, scratch, out float max, out float logSum))
         {
-            throw new InvalidOperationException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"The decoder's logits for batch item {item} at length {length} have no finite maximum (NaN or +∞)."));
+            ThrowHelper.NonFiniteLogits(item, -1, length);
         }
 
         if (!processors.TryGetAllowedTokens(item, out ReadOnlySpan<int> allowed))
@@ -154,9 +153,7 @@ internal sealed class GreedySearch : ISearchStrategy
         {
             if ((uint)token >= (uint)row.Length)
             {
-                throw new InvalidOperationException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"The constraint allowed token id {token}, outside the vocabulary [0, {row.Length})."));
+                ThrowHelper.TokenOutsideVocabulary("The constraint", token, row.Length);
             }
 
             float logit = row[token];

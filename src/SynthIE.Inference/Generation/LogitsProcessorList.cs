@@ -1,4 +1,4 @@
-using System.Globalization;
+using SynthIE.Inference.Internal;
 
 namespace SynthIE.Inference.Generation;
 
@@ -129,9 +129,7 @@ internal sealed class LogitsProcessorList
     {
         if ((uint)id >= (uint)_vocabularySize)
         {
-            throw new InvalidOperationException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"A logits processor allowed token id {id} for slot {slot}, outside the vocabulary [0, {_vocabularySize})."));
+            ThrowHelper.TokenOutsideVocabulary("A logits processor", id, _vocabularySize, slot);
         }
 
         return id;
