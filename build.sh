@@ -3,7 +3,7 @@
 #
 #   ./build.sh test [dotnet test args]   install what the tests need, build everything, run the test suite (what CI runs)
 #   ./build.sh run [model-dir] [text ...] the main job: extract facts (default: the demo model trained here, see models/README.md)
-#   ./build.sh pack                      pack the NuGet packages (library and synthie tool) into artifacts/packages
+#   ./build.sh pack                      pack the NuGet packages (SynthIE.Inference, SynthIE.Inference.Evaluation, the synthie tool) into artifacts/packages
 #   ./build.sh setup                     only install what the tests need (Debian packages, transformers.js harness)
 #
 # Environment: SYNTHIE_ORT=gpu builds tests, samples and tools against Microsoft.ML.OnnxRuntime.Gpu.Linux (CUDA 13,
@@ -108,6 +108,7 @@ case "$cmd" in
     dotnet run --project samples/QuickStart -c Release "${msbuild_props[@]}" -- "$model" "$@" ;;
   pack)
     dotnet pack src/SynthIE.Inference -c Release --nologo -o artifacts/packages
+    dotnet pack src/SynthIE.Inference.Evaluation -c Release --nologo -o artifacts/packages
     dotnet pack src/SynthIE.Inference.Cli -c Release --nologo -o artifacts/packages ;;
   help|-h|--help)
     sed -n '2,10p' "${BASH_SOURCE[0]}" ;;
