@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using SynthIE.Inference.Tokenization;
 
 namespace SynthIE.Inference.Internal;
 

@@ -1,3 +1,5 @@
+using SynthIE.Inference.Internal;
+
 namespace SynthIE.Inference.Tokenization;
 
 /// <summary>

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace SynthIE.Inference.Tokenization;
+namespace SynthIE.Inference.Internal;
 
 /// <summary>
 /// Scratch arrays for one encode call: small ones (up to <see cref="MaxPooledLength"/> elements, i.e. texts up to a few
