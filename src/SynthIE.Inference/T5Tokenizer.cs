@@ -1,12 +1,8 @@
 using System.Buffers;
-using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text;
-using System.Text.Unicode;
 using Microsoft.ML.Tokenizers;
 using SynthIE.Inference.Internal;
 using SynthIE.Inference.Tokenization;
-using SentencePieceNormalizer = SynthIE.Inference.Tokenization.SentencePieceNormalizer;
 
 namespace SynthIE.Inference;
 
@@ -66,60 +62,25 @@ public sealed class T5Tokenizer : Tokenizer
     /// <summary>The id of <c>&lt;unk&gt;</c>.</summary>
     public const int UnknownId = 2;
 
-    private const string ExtraIdPrefix = "<extra_id_";
-
-    private readonly string[] _pieces;
-    private readonly string[] _extraIdPieces;
+    private readonly T5Encoder _encoder;
+    private readonly T5Decoder _decoder;
     private readonly Dictionary<string, int> _pieceIds;
-    private readonly int _extraIdCount;
-    private readonly SentencePieceNormalizer _normalizer;
-    private readonly UnigramSegmenter _segmenter;
 
     private T5Tokenizer(SentencePieceModelData model)
     {
-        _pieces = model.Pieces;
-        _extraIdCount = model.ExtraIdCount;
-        _extraIdPieces = new string[model.ExtraIdCount];
-        for (int n = 0; n < _extraIdPieces.Length; n++)
-        {
-            _extraIdPieces[n] = string.Concat(ExtraIdPrefix, n.ToString(CultureInfo.InvariantCulture), ">");
-        }
+        _decoder = new T5Decoder(model.Pieces, model.ExtraIdCount);
         _pieceIds = new Dictionary<string, int>(model.Pieces.Length, StringComparer.Ordinal);
         for (int id = 0; id < model.Pieces.Length; id++)
         {
             _ = _pieceIds.TryAdd(model.Pieces[id], id);
         }
 
-        PrecompiledCharsMap? map = model.PrecompiledCharsMap.Length > 0
-            ? PrecompiledCharsMap.Parse(model.PrecompiledCharsMap, model.SourceName)
-            : null;
-        _normalizer = new SentencePieceNormalizer(map, model.AddDummyPrefix, model.RemoveExtraWhitespaces, model.EscapeWhitespaces);
-
-        List<(byte[] Key, int Id)> entries = new(model.Pieces.Length);
-        float minScore = float.MaxValue;
-        HashSet<string> seen = new(StringComparer.Ordinal);
-        for (int id = 0; id < model.Pieces.Length; id++)
-        {
-            if (model.Types[id] != SentencePieceType.Normal)
-            {
-                continue;
-            }
-
-            minScore = Math.Min(minScore, model.Scores[id]);
-            if (!seen.Add(model.Pieces[id]))
-            {
-                throw new InvalidDataException($"{model.SourceName}: not a usable T5 SentencePiece model: piece {id} ('{model.Pieces[id]}') appears twice.");
-            }
-
-            entries.Add((Encoding.UTF8.GetBytes(model.Pieces[id]), id));
-        }
-
-        _segmenter = new UnigramSegmenter(PieceTrie.Build(entries), model.Scores, minScore, UnknownId);
+        _encoder = new T5Encoder(model);
         SourceName = model.SourceName;
     }
 
     /// <summary>Gets the number of ids: the SentencePiece pieces plus the <c>&lt;extra_id_N&gt;</c> tokens (32,100 for T5).</summary>
-    public int VocabularySize => _pieces.Length + _extraIdCount;
+    public int VocabularySize => _decoder.VocabularySize;
 
     /// <summary>Gets the file (or the name given with the stream) the tokenizer was loaded from.</summary>
     public string SourceName { get; }
@@ -194,7 +155,7 @@ public sealed class T5Tokenizer : Tokenizer
     public IReadOnlyList<int> EncodeToIds(string text, bool addEndOfSequence = true)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return EncodeToIdArray(text, addEndOfSequence);
+        return _encoder.EncodeToIdArray(text, addEndOfSequence);
     }
 
 
@@ -210,38 +171,8 @@ public sealed class T5Tokenizer : Tokenizer
     /// <param name="addEndOfSequence">Whether to append <c>&lt;/s&gt;</c>.</param>
     /// <param name="truncated">Set when pieces were dropped.</param>
     /// <returns>The number of ids written.</returns>
-    public int EncodeToIds(ReadOnlySpan<char> text, Span<int> destination, bool addEndOfSequence, out bool truncated)
-    {
-        PooledBuffer<int> ids = new(EstimatePieces(text.Length));
-        try
-        {
-            EncodePieces(text, ref ids);
-            ReadOnlySpan<int> pieces = ids.Written;
-            int limit = destination.Length;
-            if (!addEndOfSequence)
-            {
-                int count = Math.Min(pieces.Length, limit);
-                pieces[..count].CopyTo(destination);
-                truncated = count < pieces.Length;
-                return count;
-            }
-
-            int keep = pieces.Length + 1 > limit ? Math.Max(limit - 1, 0) : pieces.Length;
-            truncated = keep < pieces.Length;
-            pieces[..keep].CopyTo(destination);
-            if ((keep > 0 && pieces[keep - 1] == EndOfSequenceId) || keep >= limit)
-            {
-                return keep;
-            }
-
-            destination[keep] = EndOfSequenceId;
-            return keep + 1;
-        }
-        finally
-        {
-            ids.Dispose();
-        }
-    }
+    public int EncodeToIds(ReadOnlySpan<char> text, Span<int> destination, bool addEndOfSequence, out bool truncated) =>
+        _encoder.EncodeToIds(text, destination, addEndOfSequence, out truncated);
 
     /// <summary>Counts the ids <see cref="EncodeToIds(string, bool)"/> would return, without allocating them.</summary>
     /// <param name="text">The text.</param>
@@ -250,7 +181,7 @@ public sealed class T5Tokenizer : Tokenizer
     public int CountTokens(string text, bool addEndOfSequence = true)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return Count(text, addEndOfSequence);
+        return _encoder.Count(text, addEndOfSequence);
     }
 
     /// <summary>
@@ -267,58 +198,8 @@ public sealed class T5Tokenizer : Tokenizer
     /// <param name="cleanUpTokenizationSpaces">Whether to apply Hugging Face's clean-up of spaces.</param>
     /// <returns>The text.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An id is negative.</exception>
-    public string Decode(ReadOnlySpan<int> ids, bool skipSpecialTokens = true, bool cleanUpTokenizationSpaces = true)
-    {
-        StringBuilder text = new();
-        bool atStretchStart = true;
-        for (int i = 0; i < ids.Length; i++)
-        {
-            int id = ids[i];
-            if (id < 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(ids), id, $"Token id at position {i} is negative.");
-            }
-
-            if (IsSpecial(id))
-            {
-                if (!skipSpecialTokens)
-                {
-                    text.Append(IdToPiece(id)).Append(' ');
-                    atStretchStart = true;
-                }
-
-                continue;
-            }
-
-            if (id >= _pieces.Length)
-            {
-                // Past the vocabulary: Hugging Face names it <extra_id_{size-1-id}>, which is no piece, so SentencePiece
-                // copies it as it is.
-                text.Append(ExtraIdPrefix).Append((VocabularySize - 1 - id).ToString(CultureInfo.InvariantCulture)).Append('>');
-                atStretchStart = false;
-                continue;
-            }
-
-            ReadOnlySpan<char> piece = _pieces[id];
-            if (atStretchStart && piece.Length > 0 && piece[0] == '\u2581')
-            {
-                piece = piece[1..];
-            }
-
-            foreach (char c in piece)
-            {
-                text.Append(c == '\u2581' ? ' ' : c);
-            }
-
-            if (piece.Length > 0)
-            {
-                atStretchStart = false;
-            }
-        }
-
-        string result = PythonWhitespace.Trim(text.ToString());
-        return cleanUpTokenizationSpaces ? CleanUpTokenizationSpaces(result) : result;
-    }
+    public string Decode(ReadOnlySpan<int> ids, bool skipSpecialTokens = true, bool cleanUpTokenizationSpaces = true) =>
+        _decoder.Decode(ids, skipSpecialTokens, cleanUpTokenizationSpaces);
 
     /// <summary>
     /// Decodes ids with nothing skipped or cleaned: each id's piece (<see cref="IdToPiece"/>, so special tokens appear as
@@ -328,34 +209,12 @@ public sealed class T5Tokenizer : Tokenizer
     /// <param name="ids">The ids.</param>
     /// <returns>The text.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An id is negative or not below <see cref="VocabularySize"/>.</exception>
-    public string DecodeRaw(ReadOnlySpan<int> ids)
-    {
-        StringBuilder text = new();
-        for (int i = 0; i < ids.Length; i++)
-        {
-            string piece = IdToPiece(ids[i])
-                ?? throw new ArgumentOutOfRangeException(nameof(ids), ids[i], $"Token id at position {i} is not in the vocabulary (0 to {VocabularySize - 1}).");
-            foreach (char c in piece)
-            {
-                text.Append(c == '\u2581' ? ' ' : c);
-            }
-        }
-
-        return text.ToString();
-    }
+    public string DecodeRaw(ReadOnlySpan<int> ids) => _decoder.DecodeRaw(ids);
 
     /// <summary>Returns the piece of an id (<c>&lt;extra_id_N&gt;</c> for the sentinels), or null when the id is out of range.</summary>
     /// <param name="id">The id.</param>
     /// <returns>The piece, or null.</returns>
-    public string? IdToPiece(int id)
-    {
-        if ((uint)id < (uint)_pieces.Length)
-        {
-            return _pieces[id];
-        }
-
-        return id >= _pieces.Length && id < VocabularySize ? _extraIdPieces[VocabularySize - 1 - id] : null;
-    }
+    public string? IdToPiece(int id) => _decoder.IdToPiece(id);
 
     /// <summary>Returns the id of a piece or special token, or -1 when it is not in the vocabulary.</summary>
     /// <param name="piece">The piece (with <c>▁</c> for a leading space), e.g. <c>▁The</c> or <c>&lt;extra_id_0&gt;</c>.</param>
@@ -368,7 +227,7 @@ public sealed class T5Tokenizer : Tokenizer
             return id;
         }
 
-        return TryMatchExtraId(piece, out int length, out int extraId) && length == piece.Length ? extraId : -1;
+        return _encoder.TryMatchExtraId(piece, out int length, out int extraId) && length == piece.Length ? extraId : -1;
     }
 
     /// <summary>
@@ -398,36 +257,7 @@ public sealed class T5Tokenizer : Tokenizer
     public override OperationStatus Decode(IEnumerable<int> ids, Span<char> destination, out int idsConsumed, out int charsWritten)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        ReadOnlySpan<int> all = AsSpan(ids);
-        string text = Decode(all);
-        if (text.Length <= destination.Length)
-        {
-            text.AsSpan().CopyTo(destination);
-            (idsConsumed, charsWritten) = (all.Length, text.Length);
-            return OperationStatus.Done;
-        }
-
-        // The decoding grows with the number of ids: find the most leading ids whose decoding still fits.
-        (int low, int high) = (0, all.Length - 1);
-        string best = string.Empty;
-        idsConsumed = 0;
-        while (low <= high)
-        {
-            int middle = low + ((high - low) / 2);
-            string candidate = Decode(all[..middle]);
-            if (candidate.Length <= destination.Length)
-            {
-                (best, idsConsumed, low) = (candidate, middle, middle + 1);
-            }
-            else
-            {
-                high = middle - 1;
-            }
-        }
-
-        best.AsSpan().CopyTo(destination);
-        charsWritten = best.Length;
-        return OperationStatus.DestinationTooSmall;
+        return _decoder.Decode(AsSpan(ids), destination, out idsConsumed, out charsWritten);
     }
 
     /// <summary>
@@ -444,7 +274,7 @@ public sealed class T5Tokenizer : Tokenizer
     {
         ReadOnlySpan<char> input = text is null ? textSpan : text.AsSpan();
         int maxTokenCount = CheckMaxTokenCount(settings.MaxTokenCount);
-        int[] ids = EncodeToIdArray(input, addEndOfSequence: true);
+        int[] ids = _encoder.EncodeToIdArray(input, addEndOfSequence: true);
         if (ids.Length <= maxTokenCount)
         {
             return new EncodeResults<int> { Tokens = ids, NormalizedText = null, CharsConsumed = input.Length };
@@ -453,15 +283,15 @@ public sealed class T5Tokenizer : Tokenizer
         PooledBuffer<TokenSpan> spans = new(ids.Length);
         try
         {
-            EncodeSpans(input, ref spans);
-            int keep = KeepFromStart(spans.Written, maxTokenCount);
+            _encoder.EncodeSpans(input, ref spans);
+            int keep = TokenSpanLimits.KeepFromStart(spans.Written, maxTokenCount);
             int[] kept = new int[keep];
             for (int i = 0; i < keep; i++)
             {
                 kept[i] = spans.Written[i].Id;
             }
 
-            return new EncodeResults<int> { Tokens = kept, NormalizedText = null, CharsConsumed = ConsumedFromStart(spans.Written, keep, input.Length) };
+            return new EncodeResults<int> { Tokens = kept, NormalizedText = null, CharsConsumed = TokenSpanLimits.ConsumedFromStart(spans.Written, keep, input.Length) };
         }
         finally
         {
@@ -481,20 +311,20 @@ public sealed class T5Tokenizer : Tokenizer
     {
         ReadOnlySpan<char> input = text is null ? textSpan : text.AsSpan();
         int maxTokenCount = CheckMaxTokenCount(settings.MaxTokenCount);
-        PooledBuffer<TokenSpan> spans = new(EstimatePieces(input.Length));
+        PooledBuffer<TokenSpan> spans = new(T5Encoder.EstimatePieces(input.Length));
         try
         {
-            EncodeSpans(input, ref spans);
+            _encoder.EncodeSpans(input, ref spans);
             ReadOnlySpan<TokenSpan> all = spans.Written;
-            int keep = KeepFromStart(all, maxTokenCount);
+            int keep = TokenSpanLimits.KeepFromStart(all, maxTokenCount);
             EncodedToken[] tokens = new EncodedToken[keep];
             for (int i = 0; i < keep; i++)
             {
                 TokenSpan token = all[i];
-                tokens[i] = new EncodedToken(token.Id, PieceOf(token.Id), new Range(token.Start, token.End));
+                tokens[i] = new EncodedToken(token.Id, _decoder.PieceOf(token.Id), new Range(token.Start, token.End));
             }
 
-            return new EncodeResults<EncodedToken> { Tokens = tokens, NormalizedText = null, CharsConsumed = ConsumedFromStart(all, keep, input.Length) };
+            return new EncodeResults<EncodedToken> { Tokens = tokens, NormalizedText = null, CharsConsumed = TokenSpanLimits.ConsumedFromStart(all, keep, input.Length) };
         }
         finally
         {
@@ -508,7 +338,7 @@ public sealed class T5Tokenizer : Tokenizer
     /// <param name="settings">Ignored.</param>
     /// <returns>The number of ids.</returns>
     protected override int CountTokens(string? text, ReadOnlySpan<char> textSpan, EncodeSettings settings) =>
-        Count(text is null ? textSpan : text.AsSpan(), addEndOfSequence: true);
+        _encoder.Count(text is null ? textSpan : text.AsSpan(), addEndOfSequence: true);
 
     /// <summary>
     /// Finds how much of the text the first (or, with <paramref name="fromEnd"/>, the last) at most
@@ -529,70 +359,25 @@ public sealed class T5Tokenizer : Tokenizer
         ReadOnlySpan<char> input = text is null ? textSpan : text.AsSpan();
         int maxTokenCount = CheckMaxTokenCount(settings.MaxTokenCount);
         normalizedText = null;
-        PooledBuffer<TokenSpan> spans = new(EstimatePieces(input.Length));
+        PooledBuffer<TokenSpan> spans = new(T5Encoder.EstimatePieces(input.Length));
         try
         {
-            EncodeSpans(input, ref spans);
+            _encoder.EncodeSpans(input, ref spans);
             ReadOnlySpan<TokenSpan> all = spans.Written;
             if (!fromEnd)
             {
-                tokenCount = KeepFromStart(all, maxTokenCount);
-                return ConsumedFromStart(all, tokenCount, input.Length);
+                tokenCount = TokenSpanLimits.KeepFromStart(all, maxTokenCount);
+                return TokenSpanLimits.ConsumedFromStart(all, tokenCount, input.Length);
             }
 
-            int first = Math.Max(all.Length - maxTokenCount, 0);
-            while (first < all.Length && first > 0 && !all[first].StartsCleanly)
-            {
-                first++;
-            }
-
+            int first = TokenSpanLimits.FirstKeptFromEnd(all, maxTokenCount);
             tokenCount = all.Length - first;
-            return first == 0 ? 0 : first == all.Length ? input.Length : all[first].Start;
+            return TokenSpanLimits.StartFromEnd(all, first, input.Length);
         }
         finally
         {
             spans.Dispose();
         }
-    }
-
-    private static int EstimatePieces(int textLength) => Math.Min((textLength / 3) + 16, 1 << 20);
-
-    private static bool EndsWithEnd(ReadOnlySpan<int> ids) => ids.Length > 0 && ids[^1] == EndOfSequenceId;
-
-    private static string CleanUpTokenizationSpaces(string text) => text
-        .Replace(" .", ".", StringComparison.Ordinal)
-        .Replace(" ?", "?", StringComparison.Ordinal)
-        .Replace(" !", "!", StringComparison.Ordinal)
-        .Replace(" ,", ",", StringComparison.Ordinal)
-        .Replace(" ' ", "'", StringComparison.Ordinal)
-        .Replace(" n't", "n't", StringComparison.Ordinal)
-        .Replace(" 'm", "'m", StringComparison.Ordinal)
-        .Replace(" 's", "'s", StringComparison.Ordinal)
-        .Replace(" 've", "'ve", StringComparison.Ordinal)
-        .Replace(" 're", "'re", StringComparison.Ordinal);
-
-    private static void TranscodeToUtf8(ReadOnlySpan<char> text, ref PooledBuffer<byte> utf8)
-    {
-        utf8.Count = 0;
-        utf8.EnsureCapacity(text.Length * 3);
-        Span<byte> destination = utf8.Array;
-        int written = 0;
-        while (true)
-        {
-            OperationStatus status = Utf8.FromUtf16(text, destination[written..], out int read, out int wrote, replaceInvalidSequences: false);
-            written += wrote;
-            text = text[read..];
-            if (status == OperationStatus.Done)
-            {
-                break;
-            }
-
-            // A lone surrogate: write a byte that is never valid UTF-8, which the normalizer turns into U+FFFD.
-            destination[written++] = 0xFF;
-            text = text[1..];
-        }
-
-        utf8.Count = written;
     }
 
     private static int CheckMaxTokenCount(int maxTokenCount) => maxTokenCount > 0
@@ -605,302 +390,4 @@ public sealed class T5Tokenizer : Tokenizer
         List<int> list => CollectionsMarshal.AsSpan(list),
         _ => ids.ToArray(),
     };
-
-    /// <summary>The most leading tokens, at most <paramref name="maxTokenCount"/>, that end between two characters.</summary>
-    private static int KeepFromStart(ReadOnlySpan<TokenSpan> tokens, int maxTokenCount)
-    {
-        int keep = Math.Min(maxTokenCount, tokens.Length);
-        while (keep > 0 && keep < tokens.Length && !tokens[keep].StartsCleanly)
-        {
-            keep--;
-        }
-
-        return keep;
-    }
-
-    private static int ConsumedFromStart(ReadOnlySpan<TokenSpan> tokens, int keep, int textLength) =>
-        keep == tokens.Length ? textLength : keep == 0 ? 0 : tokens[keep - 1].End;
-
-    /// <summary>Transcodes to UTF-8 as <see cref="TranscodeToUtf8(ReadOnlySpan{char}, ref PooledBuffer{byte})"/> does, and records for each byte the index of its character.</summary>
-    private static void TranscodeToUtf8(ReadOnlySpan<char> text, ref PooledBuffer<byte> utf8, ref PooledBuffer<int> characterOfByte)
-    {
-        utf8.Count = 0;
-        utf8.EnsureCapacity(text.Length * 3);
-        characterOfByte.Count = 0;
-        characterOfByte.EnsureCapacity((text.Length * 3) + 1);
-        Span<byte> bytes = utf8.Array;
-        Span<int> characters = characterOfByte.Array;
-        int written = 0;
-        int index = 0;
-        while (index < text.Length)
-        {
-            char c = text[index];
-            int length;
-            if (char.IsHighSurrogate(c) && index + 1 < text.Length && char.IsLowSurrogate(text[index + 1]))
-            {
-                length = new Rune(c, text[index + 1]).EncodeToUtf8(bytes[written..]);
-                characters.Slice(written, length).Fill(index);
-                index += 2;
-            }
-            else if (char.IsSurrogate(c))
-            {
-                // A lone surrogate: a byte that is never valid UTF-8, as in TranscodeToUtf8.
-                bytes[written] = 0xFF;
-                characters[written] = index;
-                length = 1;
-                index++;
-            }
-            else
-            {
-                length = new Rune(c).EncodeToUtf8(bytes[written..]);
-                characters.Slice(written, length).Fill(index);
-                index++;
-            }
-
-            written += length;
-        }
-
-        characters[written] = text.Length;
-        utf8.Count = written;
-        characterOfByte.Count = written + 1;
-    }
-
-    private string PieceOf(int id) => id < _pieces.Length ? _pieces[id] : _extraIdPieces[VocabularySize - 1 - id];
-
-    private int[] EncodeToIdArray(ReadOnlySpan<char> text, bool addEndOfSequence)
-    {
-        PooledBuffer<int> ids = new(EstimatePieces(text.Length));
-        try
-        {
-            EncodePieces(text, ref ids);
-            bool addEnd = addEndOfSequence && !EndsWithEnd(ids.Written);
-            int[] result = new int[ids.Count + (addEnd ? 1 : 0)];
-            ids.Written.CopyTo(result);
-            if (addEnd)
-            {
-                result[^1] = EndOfSequenceId;
-            }
-
-            return result;
-        }
-        finally
-        {
-            ids.Dispose();
-        }
-    }
-
-    private int Count(ReadOnlySpan<char> text, bool addEndOfSequence)
-    {
-        PooledBuffer<int> ids = new(EstimatePieces(text.Length));
-        try
-        {
-            EncodePieces(text, ref ids);
-            return ids.Count + (addEndOfSequence && !EndsWithEnd(ids.Written) ? 1 : 0);
-        }
-        finally
-        {
-            ids.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Finds the next special token written in the text at or after <paramref name="search"/>; on success
-    /// <paramref name="search"/> moves past it.
-    /// </summary>
-    private bool FindSpecial(ReadOnlySpan<char> text, ref int search, out int at, out int id)
-    {
-        while (search < text.Length)
-        {
-            int found = text[search..].IndexOf('<');
-            if (found < 0)
-            {
-                break;
-            }
-
-            at = search + found;
-            if (TryMatchSpecial(text[at..], out int length, out id))
-            {
-                search = at + length;
-                return true;
-            }
-
-            search = at + 1;
-        }
-
-        (at, id) = (-1, -1);
-        return false;
-    }
-
-    /// <summary>Encodes as <see cref="EncodePieces"/> does (plus the end token), keeping each token's span of the text.</summary>
-    private void EncodeSpans(ReadOnlySpan<char> text, ref PooledBuffer<TokenSpan> spans)
-    {
-        SpanScratch scratch = new(text.Length);
-        try
-        {
-            int segmentStart = 0;
-            bool afterSpecial = false;
-            int search = 0;
-            while (FindSpecial(text, ref search, out int at, out int specialId))
-            {
-                EncodeSegmentSpans(text, segmentStart, at, afterSpecial, beforeSpecial: true, ref scratch, ref spans);
-                spans.Add(new TokenSpan(specialId, at, search, StartsCleanly: true));
-                afterSpecial = true;
-                segmentStart = search;
-            }
-
-            EncodeSegmentSpans(text, segmentStart, text.Length, afterSpecial, beforeSpecial: false, ref scratch, ref spans);
-            if (spans.Count == 0 || spans.Written[^1].Id != EndOfSequenceId)
-            {
-                spans.Add(new TokenSpan(EndOfSequenceId, text.Length, text.Length, StartsCleanly: true));
-            }
-        }
-        finally
-        {
-            scratch.Dispose();
-        }
-    }
-
-    private void EncodeSegmentSpans(ReadOnlySpan<char> text, int start, int end, bool afterSpecial, bool beforeSpecial, ref SpanScratch scratch, ref PooledBuffer<TokenSpan> spans)
-    {
-        // Text next to a special token loses its whitespace on that side, as in EncodePieces.
-        while (beforeSpecial && end > start && PythonWhitespace.IsWhiteSpace(text[end - 1]))
-        {
-            end--;
-        }
-
-        while (afterSpecial && start < end && PythonWhitespace.IsWhiteSpace(text[start]))
-        {
-            start++;
-        }
-
-        if (start == end)
-        {
-            return;
-        }
-
-        TranscodeToUtf8(text[start..end], ref scratch.Utf8, ref scratch.CharacterOfByte);
-        scratch.Normalized.Count = 0;
-        _normalizer.Normalize(scratch.Utf8.Written, ref scratch.Normalized, ref scratch.Offsets);
-        scratch.Ids.Count = 0;
-        scratch.Ends.Count = 0;
-        _segmenter.Segment(scratch.Normalized.Written, ref scratch.Ids, ref scratch.Ends);
-        int normalizedLength = scratch.Normalized.Count;
-        ReadOnlySpan<int> characterOfByte = scratch.CharacterOfByte.Written;
-        int previous = 0;
-        for (int i = 0; i < scratch.Ids.Count; i++)
-        {
-            int pieceEnd = scratch.Ends.Written[i];
-            int from = start + characterOfByte[scratch.Offsets.InputPosition(previous, normalizedLength)];
-            int to = start + characterOfByte[scratch.Offsets.InputPosition(pieceEnd, normalizedLength)];
-            spans.Add(new TokenSpan(scratch.Ids.Written[i], from, to, scratch.Offsets.IsUnitBoundary(previous, normalizedLength)));
-            previous = pieceEnd;
-        }
-    }
-
-    private bool IsSpecial(int id) => id is PadId or EndOfSequenceId or UnknownId || (id >= _pieces.Length && id < VocabularySize);
-
-    /// <summary>Splits out special tokens (Hugging Face's no-split tokens) and encodes the text between them.</summary>
-    private void EncodePieces(ReadOnlySpan<char> text, ref PooledBuffer<int> ids)
-    {
-        PooledBuffer<byte> utf8 = new(0);
-        PooledBuffer<byte> normalized = new(0);
-        try
-        {
-            int segmentStart = 0;
-            bool afterSpecial = false;
-            int search = 0;
-            while (FindSpecial(text, ref search, out int at, out int specialId))
-            {
-                ReadOnlySpan<char> segment = PythonWhitespace.TrimEnd(text[segmentStart..at]);
-                if (afterSpecial)
-                {
-                    segment = PythonWhitespace.TrimStart(segment);
-                }
-
-                EncodeSegment(segment, ref utf8, ref normalized, ref ids);
-                ids.Add(specialId);
-                afterSpecial = true;
-                segmentStart = search;
-            }
-
-            ReadOnlySpan<char> last = text[segmentStart..];
-            if (afterSpecial)
-            {
-                last = PythonWhitespace.TrimStart(last);
-            }
-
-            EncodeSegment(last, ref utf8, ref normalized, ref ids);
-        }
-        finally
-        {
-            utf8.Dispose();
-            normalized.Dispose();
-        }
-    }
-
-    private void EncodeSegment(ReadOnlySpan<char> segment, ref PooledBuffer<byte> utf8, ref PooledBuffer<byte> normalized, ref PooledBuffer<int> ids)
-    {
-        if (segment.IsEmpty)
-        {
-            return;
-        }
-
-        TranscodeToUtf8(segment, ref utf8);
-        normalized.Count = 0;
-        _normalizer.Normalize(utf8.Written, ref normalized);
-        _segmenter.Segment(normalized.Written, ref ids);
-    }
-
-    private bool TryMatchSpecial(ReadOnlySpan<char> text, out int length, out int id)
-    {
-        if (text.StartsWith("</s>", StringComparison.Ordinal))
-        {
-            (length, id) = (4, EndOfSequenceId);
-            return true;
-        }
-
-        if (text.StartsWith("<pad>", StringComparison.Ordinal))
-        {
-            (length, id) = (5, PadId);
-            return true;
-        }
-
-        if (text.StartsWith("<unk>", StringComparison.Ordinal))
-        {
-            (length, id) = (5, UnknownId);
-            return true;
-        }
-
-        return TryMatchExtraId(text, out length, out id);
-    }
-
-    /// <summary>Matches <c>&lt;extra_id_N&gt;</c> exactly as listed (N in 0 … count−1, no leading zeros) at the start of the text.</summary>
-    private bool TryMatchExtraId(ReadOnlySpan<char> text, out int length, out int id)
-    {
-        (length, id) = (0, -1);
-        if (!text.StartsWith(ExtraIdPrefix, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        int position = ExtraIdPrefix.Length;
-        int number = 0;
-        int digits = 0;
-        while (position < text.Length && char.IsAsciiDigit(text[position]) && digits < 6)
-        {
-            number = (number * 10) + (text[position] - '0');
-            position++;
-            digits++;
-        }
-
-        if (digits == 0 || (digits > 1 && text[ExtraIdPrefix.Length] == '0') || position >= text.Length || text[position] != '>'
-            || number >= _extraIdCount)
-        {
-            return false;
-        }
-
-        length = position + 1;
-        id = VocabularySize - 1 - number;
-        return true;
-    }
 }
