@@ -186,7 +186,7 @@ internal sealed class SynthIEConstraint : ITokenConstraint, IDisposable
         SynthIEConstraintOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(world);
-        return Create(
+        return SynthIEConstraintBuilder.Build(
             NameSource.FromCatalog(world.Entities),
             NameSource.FromCatalog(world.Relations),
             T5TokenSequenceEncoder.For(tokenizer),
@@ -212,7 +212,7 @@ internal sealed class SynthIEConstraint : ITokenConstraint, IDisposable
         T5Tokenizer tokenizer,
         Linearization linearization,
         SynthIEConstraintOptions? options = null) =>
-        Create(
+        SynthIEConstraintBuilder.Build(
             NameSource.FromNames(entityNames),
             NameSource.FromNames(relationNames),
             T5TokenSequenceEncoder.For(tokenizer),
@@ -267,19 +267,6 @@ internal sealed class SynthIEConstraint : ITokenConstraint, IDisposable
         int[] markers = relationTrie ? [2] : [1, 3];
         return [.. markers.Select(m => markerIds[m][0]).Distinct().Order()];
     }
-
-    /// <summary>
-    /// Builds (or loads from the cache folder) both tries and the constraint (see <see cref="SynthIEConstraintBuilder.Build"/>).
-    /// </summary>
-    internal static SynthIEConstraint Create(
-        NameSource entityNames,
-        NameSource relationNames,
-        ITokenSequenceEncoder encoder,
-        Linearization linearization,
-        SynthIEConstraintOptions? options,
-        bool skipEmptyNames,
-        int decoderStartId = 0) =>
-        SynthIEConstraintBuilder.Build(entityNames, relationNames, encoder, linearization, options, skipEmptyNames, decoderStartId);
 
     private void CheckContinuation(TokenTrie trie, SynthIEPhase phase, string what)
     {

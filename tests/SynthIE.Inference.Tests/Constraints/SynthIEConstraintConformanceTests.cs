@@ -50,7 +50,7 @@ public sealed class SynthIEConstraintConformanceTests
     private static int CheckSection(PrefixCaseFile file, string linearizationId)
     {
         Linearizations linearization = Linearizations.FromIdentifier(linearizationId);
-        using SynthIEConstraint constraint = SynthIEConstraint.Create(
+        using SynthIEConstraint constraint = SynthIEConstraintBuilder.Build(
             NameSource.FromNames(file.EntityNames),
             NameSource.FromNames(file.RelationNames),
             TestEncoders.T5,

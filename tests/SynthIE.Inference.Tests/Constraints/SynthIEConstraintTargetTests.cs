@@ -13,7 +13,7 @@ public sealed class SynthIEConstraintTargetTests
     public void Every_training_target_is_accepted_token_by_token_and_then_finished(string identifier)
     {
         PrefixCaseFile file = PrefixCaseFile.Load(SharedData.File("data/synthie/prefix-allowed-cases.json"));
-        using SynthIEConstraint constraint = SynthIEConstraint.Create(
+        using SynthIEConstraint constraint = SynthIEConstraintBuilder.Build(
             NameSource.FromNames(file.EntityNames),
             NameSource.FromNames(file.RelationNames),
             TestEncoders.T5,
@@ -55,7 +55,7 @@ public sealed class SynthIEConstraintTargetTests
         Linearizations entityTypes = Linearizations.FullyExpandedWithEntityTypes;
         Assert.Equal([784, 15, 17, 908], Markers(entityTypes)[3]);
         var reference = new ReferencePrefixAllowedTokens(entities, relations, Markers(entityTypes), collapsed: false, eos: 1);
-        using SynthIEConstraint constraint = SynthIEConstraint.Create(
+        using SynthIEConstraint constraint = SynthIEConstraintBuilder.Build(
             NameSource.FromNames(file.EntityNames), NameSource.FromNames(file.RelationNames), encoder, entityTypes, options: null, skipEmptyNames: false);
         int checkedPrefixes = 0;
         foreach (PrefixCaseFile.Target target in file.Linearizations["fully_expanded"].Targets.Take(60))
