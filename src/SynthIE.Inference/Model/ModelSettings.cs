@@ -159,9 +159,11 @@ internal sealed class ModelSettings
     /// <returns>The model.</returns>
     public T5OnnxModel LoadOnnxModel(SynthIEExtractorOptions options)
     {
-        OnnxModelFiles files = OnnxModelFiles.Find(Directory, options.UseQuantizedModel, preferMerged: true);
+        bool cuda = options.Device == ExecutionDevice.Cuda;
+        OnnxModelFiles files = OnnxModelFiles.Find(Directory, options.UseQuantizedModel, preferMerged: options.PreferMergedDecoder ?? !cuda);
         using SessionOptions sessionOptions = SessionOptionsFactory.Create(options.Device, options.IntraOpThreads, options.CudaDeviceId);
-        return T5OnnxModel.Load(Config, files, sessionOptions);
+        ExecutionDevice? bindTo = options.UseDeviceBinding ?? cuda ? options.Device : null;
+        return T5OnnxModel.Load(Config, files, sessionOptions, bindTo, options.CudaDeviceId);
     }
 
     /// <summary>Gets the decoding settings: the options' values over the manifest's defaults, with the given constraint.</summary>
