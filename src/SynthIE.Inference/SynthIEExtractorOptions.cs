@@ -67,6 +67,15 @@ public sealed class SynthIEExtractorOptions
     public int CudaDeviceId { get; init; }
 
     /// <summary>
+    /// Gets the most GPU memory, in bytes, ONNX Runtime's CUDA memory arena may hold per session (its <c>gpu_mem_limit</c>; at
+    /// least 1 MiB), or <see langword="null"/> for no limit. Used with <see cref="ExecutionDevice.Cuda"/> only.
+    /// </summary>
+    public long? CudaMemoryLimitBytes { get; init; }
+
+    /// <summary>Gets how ONNX Runtime's CUDA memory arena grows (default <see cref="CudaArenaExtendStrategy.NextPowerOfTwo"/>, ONNX Runtime's own). Used with <see cref="ExecutionDevice.Cuda"/> only.</summary>
+    public CudaArenaExtendStrategy CudaArenaExtendStrategy { get; init; }
+
+    /// <summary>
     /// Gets whether the model runs with I/O binding, every tensor kept between runs in the device's memory
     /// (<see cref="Model.Onnx.T5BoundDecoder"/>); <see langword="null"/>: the device's default (on with CUDA, off on the CPU).
     /// Internal: lets tests and benchmarks run the binding path on the CPU.
