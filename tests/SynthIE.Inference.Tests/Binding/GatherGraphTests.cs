@@ -22,7 +22,7 @@ public sealed class GatherGraphTests
         using OrtValue data1 = OrtValue.CreateTensorValueFromMemory(longs, [3, 4]);
         using OrtValue indices = OrtValue.CreateTensorValueFromMemory(new long[] { 2, 0, 2, 2, 1 }, [5]);
         OrtValue[] outputs = T5DeviceBinding.Run(
-            session, new RunOptions(), [GatherGraph.Indices, GatherGraph.Data(0), GatherGraph.Data(1)], [indices, data0, data1],
+            session, binding: null, new RunOptions(), [GatherGraph.Indices, GatherGraph.Data(0), GatherGraph.Data(1)], [indices, data0, data1],
             [GatherGraph.Rows(0), GatherGraph.Rows(1)], OrtMemoryInfo.DefaultInstance, firstOutputOnHost: false);
         try
         {
@@ -53,7 +53,7 @@ public sealed class GatherGraphTests
         float[][] caches = [.. Enumerable.Range(0, 4).Select(_ => Enumerable.Range(0, 4 * 2 * 3 * 2).Select(_ => random.NextSingle()).ToArray())];
         OrtValue[] inputs = [.. caches.Select(cache => OrtValue.CreateTensorValueFromMemory(cache, [4, 2, 3, 2]))];
         using var runOptions = new RunOptions();
-        OrtValue[] gathered = binding.Gather(binding.SelfGather, runOptions, inputs, [3, 3, 0]);
+        OrtValue[] gathered = binding.Gather(binding.SelfGather, binding: null, runOptions, inputs, [3, 3, 0]);
         try
         {
             for (int t = 0; t < caches.Length; t++)

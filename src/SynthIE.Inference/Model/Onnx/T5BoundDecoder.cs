@@ -29,6 +29,7 @@ internal sealed class T5BoundDecoder : IDecoderSession
     private OrtValue[]? _perItem; // the first step's cross-attention presents, encoder states and mask, one row per first-step row
     private OrtValue[]? _perRow; // _perItem gathered to the items of _perRowItems
     private int[] _perRowItems = [];
+    private readonly Dictionary<InferenceSession, OrtIoBinding> _bindings = new(ReferenceEqualityComparer.Instance);
     private OrtValue? _useCache;
     private bool _disposed;
 
@@ -109,6 +110,10 @@ internal sealed class T5BoundDecoder : IDecoderSession
         DisposeAll(_perItem?.Where(value => !ReferenceEquals(value, _encoder.HiddenStates)));
         DisposeAll(_perRow);
         _useCache?.Dispose();
+        foreach (OrtIoBinding binding in _bindings.Values)
+        {
+            binding.Dispose();
+        }
     }
 
     private void FirstStep(ReadOnlySpan<long> tokens, Span<float> logits)
@@ -123,7 +128,7 @@ internal sealed class T5BoundDecoder : IDecoderSession
             _encoder.AttentionMask.CopyTo(mask.GetTensorMutableDataAsSpan<long>());
             if (!IsIdentity(_rows.PhysicalItems, _encoder.ItemCount))
             {
-                OrtValue[] gathered = _binding.Gather(_binding.EncoderGather, _encoder.RunOptions, [hidden, mask], _rows.PhysicalItems);
+                OrtValue[] gathered = _binding.Gather(_binding.EncoderGather, BindingOf(_binding.EncoderGather), _encoder.RunOptions, [hidden, mask], _rows.PhysicalItems);
                 extra.AddRange(gathered);
                 (hidden, mask) = (gathered[0], gathered[1]);
             }
@@ -217,7 +222,7 @@ internal sealed class T5BoundDecoder : IDecoderSession
     {
         if (_rows.PhysicalRowCount != _rows.RowCount || !IsIdentity(_rows.PhysicalRows, _rows.RowCount))
         {
-            OrtValue[] moved = _binding.Gather(_binding.SelfGather, _encoder.RunOptions, _self!, _rows.PhysicalRows);
+            OrtValue[] moved = _binding.Gather(_binding.SelfGather, BindingOf(_binding.SelfGather), _encoder.RunOptions, _self!, _rows.PhysicalRows);
             DisposeAll(_self);
             _self = moved;
             _rows.ExpandToLogicalOrder();
@@ -235,7 +240,7 @@ internal sealed class T5BoundDecoder : IDecoderSession
             sources[r] = _rows.FirstStepRowOfItem[items[r]];
         }
 
-        OrtValue[] perRow = _binding.Gather(_binding.RowGather, _encoder.RunOptions, _perItem!, sources);
+        OrtValue[] perRow = _binding.Gather(_binding.RowGather, BindingOf(_binding.RowGather), _encoder.RunOptions, _perItem!, sources);
         DisposeAll(_perRow);
         _perRow = perRow;
         _perRowItems = items.ToArray();
@@ -245,7 +250,7 @@ internal sealed class T5BoundDecoder : IDecoderSession
     {
         try
         {
-            return T5DeviceBinding.Run(session, _encoder.RunOptions, inputNames, inputs, outputNames, _binding.DeviceMemory, firstOutputOnHost: true);
+            return T5DeviceBinding.Run(session, BindingOf(session), _encoder.RunOptions, inputNames, inputs, outputNames, _binding.DeviceMemory, firstOutputOnHost: true);
         }
         catch (OnnxRuntimeException) when (_encoder.RunOptions.Terminate)
         {
@@ -255,6 +260,18 @@ internal sealed class T5BoundDecoder : IDecoderSession
         {
             throw _model.RunFailure(session, error);
         }
+    }
+
+    /// <summary>The decoder's binding of <paramref name="session"/>, created at its first run and reused by the later ones.</summary>
+    private OrtIoBinding BindingOf(InferenceSession session)
+    {
+        if (!_bindings.TryGetValue(session, out OrtIoBinding? binding))
+        {
+            binding = session.CreateIoBinding();
+            _bindings.Add(session, binding);
+        }
+
+        return binding;
     }
 
     /// <summary>The step's input ids in physical row order (host memory; ONNX Runtime copies them to the device).</summary>

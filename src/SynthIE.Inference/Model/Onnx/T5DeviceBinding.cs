@@ -67,6 +67,7 @@ internal sealed class T5DeviceBinding : IDisposable
     /// every other output to <see cref="DeviceMemory"/>.
     /// </summary>
     /// <param name="session">The session.</param>
+    /// <param name="binding">A binding of <paramref name="session"/> to reuse (cleared first), or <see langword="null"/> for a new one.</param>
     /// <param name="runOptions">The run options.</param>
     /// <param name="inputNames">The input names.</param>
     /// <param name="inputs">The inputs, in host or device memory (the caller keeps ownership).</param>
@@ -75,10 +76,26 @@ internal sealed class T5DeviceBinding : IDisposable
     /// <param name="firstOutputOnHost">Whether output 0 (the logits) comes back to the host.</param>
     /// <returns>The outputs in <paramref name="outputNames"/> order, owned by the caller.</returns>
     public static OrtValue[] Run(
-        InferenceSession session, RunOptions runOptions, IReadOnlyList<string> inputNames, IReadOnlyList<OrtValue> inputs, IReadOnlyList<string> outputNames,
+        InferenceSession session, OrtIoBinding? binding, RunOptions runOptions, IReadOnlyList<string> inputNames, IReadOnlyList<OrtValue> inputs, IReadOnlyList<string> outputNames,
         OrtMemoryInfo deviceMemory, bool firstOutputOnHost)
     {
-        using OrtIoBinding binding = session.CreateIoBinding();
+        OrtIoBinding? created = binding is null ? session.CreateIoBinding() : null;
+        try
+        {
+            return RunBound(session, binding ?? created!, runOptions, inputNames, inputs, outputNames, deviceMemory, firstOutputOnHost);
+        }
+        finally
+        {
+            created?.Dispose();
+        }
+    }
+
+    private static OrtValue[] RunBound(
+        InferenceSession session, OrtIoBinding binding, RunOptions runOptions, IReadOnlyList<string> inputNames, IReadOnlyList<OrtValue> inputs,
+        IReadOnlyList<string> outputNames, OrtMemoryInfo deviceMemory, bool firstOutputOnHost)
+    {
+        binding.ClearBoundInputs();
+        binding.ClearBoundOutputs();
         for (int i = 0; i < inputNames.Count; i++)
         {
             binding.BindInput(inputNames[i], inputs[i]);
@@ -91,16 +108,20 @@ internal sealed class T5DeviceBinding : IDisposable
 
         session.RunWithBinding(runOptions, binding);
         IDisposableReadOnlyCollection<OrtValue> outputs = binding.GetOutputValues();
-        return [.. outputs]; // the values are handed over one by one; the collection itself only disposes them
+        OrtValue[] values = [.. outputs]; // handed over one by one; the collection itself only disposes them
+        binding.ClearBoundInputs();
+        binding.ClearBoundOutputs();
+        return values;
     }
 
     /// <summary>Gathers rows (axis 0) of <paramref name="data"/> on the device: output <c>k</c> row <c>r</c> is <c>data[k]</c> row <c>rows[r]</c>.</summary>
     /// <param name="gather">One of the gather sessions, matching <paramref name="data"/>'s types.</param>
+    /// <param name="binding">A binding of <paramref name="gather"/> to reuse, or <see langword="null"/>.</param>
     /// <param name="runOptions">The run options.</param>
     /// <param name="data">The tensors (the caller keeps ownership).</param>
     /// <param name="rows">The source row of each output row.</param>
     /// <returns>The gathered tensors in <see cref="DeviceMemory"/>, owned by the caller.</returns>
-    public OrtValue[] Gather(InferenceSession gather, RunOptions runOptions, IReadOnlyList<OrtValue> data, ReadOnlySpan<int> rows)
+    public OrtValue[] Gather(InferenceSession gather, OrtIoBinding? binding, RunOptions runOptions, IReadOnlyList<OrtValue> data, ReadOnlySpan<int> rows)
     {
         using OrtValue indices = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Int64, [rows.Length]);
         Span<long> target = indices.GetTensorMutableDataAsSpan<long>();
@@ -113,7 +134,7 @@ internal sealed class T5DeviceBinding : IDisposable
         string[] outputNames = [.. Enumerable.Range(0, data.Count).Select(GatherGraph.Rows)];
         try
         {
-            return Run(gather, runOptions, inputNames, [indices, .. data], outputNames, DeviceMemory, firstOutputOnHost: false);
+            return Run(gather, binding, runOptions, inputNames, [indices, .. data], outputNames, DeviceMemory, firstOutputOnHost: false);
         }
         catch (OnnxRuntimeException) when (runOptions.Terminate)
         {

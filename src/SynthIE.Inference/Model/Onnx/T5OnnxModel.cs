@@ -163,7 +163,7 @@ internal sealed class T5OnnxModel : IEncoderDecoder, IDisposable
         {
             if (Binding is not null)
             {
-                return T5DeviceBinding.Run(Encoder, runOptions, T5OnnxNames.EncoderInputs, [ids, mask], T5OnnxNames.EncoderOutputs, Binding.DeviceMemory, firstOutputOnHost: false)[0];
+                return T5DeviceBinding.Run(Encoder, binding: null, runOptions, T5OnnxNames.EncoderInputs, [ids, mask], T5OnnxNames.EncoderOutputs, Binding.DeviceMemory, firstOutputOnHost: false)[0];
             }
 
             // The collection only disposes its values; the single output is handed over to the caller instead.
