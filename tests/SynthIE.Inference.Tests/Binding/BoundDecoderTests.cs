@@ -4,6 +4,7 @@ using SynthIE.Inference.Model;
 using SynthIE.Inference.Model.Onnx;
 using SynthIE.Inference.TestModels.T5;
 using SynthIE.Inference.Tests.Infrastructure;
+using SynthIE.Inference.Tests.Onnx;
 
 namespace SynthIE.Inference.Tests.Binding;
 
@@ -69,27 +70,8 @@ public sealed class BoundDecoderTests : IClassFixture<BoundDecoderTests.ModelFix
         using T5EncoderOutput boundEncoded = (merged ? _fixture.BoundMerged : _fixture.BoundPair).Encode(batch, observer: null, default);
         using var host = new T5OnnxDecoder(merged ? _fixture.Merged : _fixture.Pair, hostEncoded, rowsPerItem);
         using var bound = new T5BoundDecoder(merged ? _fixture.BoundMerged : _fixture.BoundPair, boundEncoded, rowsPerItem);
-        long[] tokens = new long[inputs.Length * rowsPerItem];
-        int vocabulary = _fixture.VocabularySize;
-        var random = new Random(11);
-        for (int step = 0; step <= reorders.Length; step++)
-        {
-            float[] expected = new float[tokens.Length * vocabulary];
-            float[] actual = new float[tokens.Length * vocabulary];
-            host.Step(tokens, expected);
-            bound.Step(tokens, actual);
-            Assert.True(expected.AsSpan().SequenceEqual(actual), $"step {step}: the logits differ");
-            if (step == reorders.Length)
-            {
-                break;
-            }
-
-            host.Reorder(reorders[step]);
-            bound.Reorder(reorders[step]);
-            Assert.Equal(reorders[step].Length, bound.RowCount);
-            tokens = [.. reorders[step].Select(_ => (long)random.Next(3, 32000))];
-        }
-
+        ScriptedReorders.Run(host, bound, inputs.Length * rowsPerItem, reorders, seed: 11,
+            (step, expected, actual) => Assert.True(expected.AsSpan().SequenceEqual(actual), $"step {step}: the logits differ"));
         Assert.Equal(host.PastLength, bound.PastLength);
     }
 
@@ -100,7 +82,6 @@ public sealed class BoundDecoderTests : IClassFixture<BoundDecoderTests.ModelFix
         {
             Model = new GeneratedModel(T5TestModelOptions.Tiny with { Seed = 9 }, withWorld: false);
             var config = T5ModelConfig.Load(Path.Combine(Model.Directory, "config.json"));
-            VocabularySize = config.VocabularySize;
             Tokenizer = T5Tokenizer.FromDirectory(Model.Directory);
             using SessionOptions options = SessionOptionsFactory.Create(ExecutionDevice.Cpu);
             OnnxModelFiles merged = OnnxModelFiles.Find(Model.Directory, quantized: false, preferMerged: true);
@@ -112,8 +93,6 @@ public sealed class BoundDecoderTests : IClassFixture<BoundDecoderTests.ModelFix
         }
 
         public GeneratedModel Model { get; }
-
-        public int VocabularySize { get; }
 
         internal T5Tokenizer Tokenizer { get; }
 

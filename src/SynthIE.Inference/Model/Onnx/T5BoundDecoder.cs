@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using SynthIE.Inference.Generation;
@@ -15,99 +14,46 @@ namespace SynthIE.Inference.Model.Onnx;
 /// physical rows, in one run for all layers. The per-row cross-attention cache, encoder states and mask are gathered from
 /// the first step's per-item tensors whenever the items behind the rows change (after the first step and when items leave).
 /// </remarks>
-internal sealed class T5BoundDecoder : IDecoderSession
+internal sealed class T5BoundDecoder : T5DecoderSession
 {
-    private readonly T5OnnxModel _model;
     private readonly T5DeviceBinding _binding;
-    private readonly T5EncoderOutput _encoder;
-    private readonly T5OnnxNames _names;
-    private readonly DecoderRowMap _rows;
     private readonly int _cacheTensors;
     private readonly OrtValue[] _stepInputs;
+    private readonly Dictionary<InferenceSession, OrtIoBinding> _bindings = new(ReferenceEqualityComparer.Instance);
 
     private OrtValue[]? _self; // [rows, heads, past, d_kv] × 2 × layers, rows in logical order after Arrange
     private OrtValue[]? _perItem; // the first step's cross-attention presents, encoder states and mask, one row per first-step row
     private OrtValue[]? _perRow; // _perItem gathered to the items of _perRowItems
     private int[] _perRowItems = [];
-    private readonly Dictionary<InferenceSession, OrtIoBinding> _bindings = new(ReferenceEqualityComparer.Instance);
     private OrtValue? _useCache;
-    private bool _disposed;
+    private int _pastLength;
 
     /// <summary>Initializes a decoder over <paramref name="encoder"/>'s items, each repeated <paramref name="rowsPerItem"/> times.</summary>
     /// <param name="model">The model (with <see cref="T5OnnxModel.Binding"/>).</param>
     /// <param name="encoder">The encoder output (the caller keeps ownership and keeps it alive).</param>
     /// <param name="rowsPerItem">Rows per batch item (the number of beams).</param>
     public T5BoundDecoder(T5OnnxModel model, T5EncoderOutput encoder, int rowsPerItem)
+        : base(model, encoder, rowsPerItem)
     {
-        _model = model;
         _binding = model.Binding ?? throw new ArgumentException("The model was loaded without device binding.", nameof(model));
-        _encoder = encoder;
-        _names = model.Names;
-        _cacheTensors = 2 * _names.Layers;
-        VocabularySize = model.Config.VocabularySize;
-        _rows = new DecoderRowMap(encoder.ItemCount, rowsPerItem);
-        _stepInputs = new OrtValue[_names.StepInputs.Length];
+        _cacheTensors = 2 * Names.Layers;
+        _stepInputs = new OrtValue[Names.StepInputs.Length];
     }
 
     /// <inheritdoc/>
-    public int VocabularySize { get; }
+    public override int PastLength => _pastLength;
 
     /// <inheritdoc/>
-    public int RowCount => _rows.RowCount;
-
-    /// <summary>Gets the number of tokens already in the cache.</summary>
-    public int PastLength { get; private set; }
+    protected override bool IsStarted => _self is not null;
 
     /// <inheritdoc/>
-    public void Step(ReadOnlySpan<long> tokens, Span<float> logits)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (tokens.Length != RowCount)
-        {
-            throw new ArgumentException($"Expected one token for each of the {RowCount} rows, got {tokens.Length}.", nameof(tokens));
-        }
-
-        if (logits.Length < RowCount * VocabularySize)
-        {
-            throw new ArgumentException($"The logits buffer holds {logits.Length} floats; {RowCount} rows × {VocabularySize} are needed.", nameof(logits));
-        }
-
-        IGenerationObserver? observer = _encoder.Observer;
-        long start = observer is null ? 0 : Stopwatch.GetTimestamp();
-        try
-        {
-            if (_self is null)
-            {
-                FirstStep(tokens, logits);
-            }
-            else
-            {
-                NextStep(tokens, logits);
-            }
-        }
-        finally
-        {
-            observer?.DecoderStepRan(Stopwatch.GetTimestamp() - start); // the gathers count as ONNX Runtime time of the step
-        }
-    }
+    protected override bool ObservesWholeStep => true; // the gathers count as ONNX Runtime time of the step
 
     /// <inheritdoc/>
-    public void Reorder(ReadOnlySpan<int> sourceRows)
+    protected override void ReleaseTensors()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        _rows.Reorder(sourceRows);
-    }
-
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
         DisposeAll(_self);
-        DisposeAll(_perItem?.Where(value => !ReferenceEquals(value, _encoder.HiddenStates)));
+        DisposeAll(_perItem?.Where(value => !ReferenceEquals(value, Encoder.HiddenStates)));
         DisposeAll(_perRow);
         _useCache?.Dispose();
         foreach (OrtIoBinding binding in _bindings.Values)
@@ -116,33 +62,33 @@ internal sealed class T5BoundDecoder : IDecoderSession
         }
     }
 
-    private void FirstStep(ReadOnlySpan<long> tokens, Span<float> logits)
+    protected override void FirstStep(ReadOnlySpan<long> tokens, Span<float> logits)
     {
-        int rows = _rows.MapFirstStep(tokens);
+        int rows = Rows.MapFirstStep(tokens);
         using OrtValue ids = NewIds(tokens, rows);
-        OrtValue hidden = _encoder.HiddenStates; // borrowed: the encoder output owns it
-        OrtValue mask = HostTensor(TensorElementType.Int64, [_encoder.ItemCount, _encoder.Length]);
+        OrtValue hidden = Encoder.HiddenStates; // borrowed: the encoder output owns it
+        OrtValue mask = HostTensor(TensorElementType.Int64, [Encoder.ItemCount, Encoder.Length]);
         var extra = new List<OrtValue> { mask };
         try
         {
-            _encoder.AttentionMask.CopyTo(mask.GetTensorMutableDataAsSpan<long>());
-            if (!IsIdentity(_rows.PhysicalItems, _encoder.ItemCount))
+            Encoder.AttentionMask.CopyTo(mask.GetTensorMutableDataAsSpan<long>());
+            if (!IsIdentity(Rows.PhysicalItems, Encoder.ItemCount))
             {
-                OrtValue[] gathered = _binding.Gather(_binding.EncoderGather, BindingOf(_binding.EncoderGather), _encoder.RunOptions, [hidden, mask], _rows.PhysicalItems);
+                OrtValue[] gathered = _binding.Gather(_binding.EncoderGather, BindingOf(_binding.EncoderGather), Encoder.RunOptions, [hidden, mask], Rows.PhysicalItems);
                 extra.AddRange(gathered);
                 (hidden, mask) = (gathered[0], gathered[1]);
             }
 
-            OrtValue[] inputs = new OrtValue[_names.FirstStepInputs.Length];
+            OrtValue[] inputs = new OrtValue[Names.FirstStepInputs.Length];
             inputs[0] = mask;
             inputs[1] = ids;
             inputs[2] = hidden;
-            InferenceSession session = _model.MergedDecoder ?? _model.Decoder!;
-            if (_model.MergedDecoder is not null)
+            InferenceSession session = Model.MergedDecoder ?? Model.Decoder!;
+            if (Model.MergedDecoder is not null)
             {
                 for (int i = 0; i < 2 * _cacheTensors; i++)
                 {
-                    OrtValue empty = HostTensor(TensorElementType.Float, [rows, _model.Config.HeadCount, 0, _model.Config.HeadDimension]);
+                    OrtValue empty = HostTensor(TensorElementType.Float, [rows, Model.Config.HeadCount, 0, Model.Config.HeadDimension]);
                     extra.Add(empty);
                     inputs[3 + i] = empty;
                 }
@@ -152,16 +98,10 @@ internal sealed class T5BoundDecoder : IDecoderSession
                 inputs[^1] = flag;
             }
 
-            OrtValue[] outputs = Run(session, _names.FirstStepInputs, inputs, _names.FirstStepOutputs);
+            OrtValue[] outputs = Run(session, Names.FirstStepInputs, inputs, Names.FirstStepOutputs);
             using (outputs[0])
             {
-                ReadOnlySpan<float> source = outputs[0].GetTensorDataAsSpan<float>();
-                ReadOnlySpan<int> physical = _rows.PhysicalRows;
-                int v = VocabularySize;
-                for (int row = 0; row < physical.Length; row++)
-                {
-                    source.Slice(physical[row] * v, v).CopyTo(logits.Slice(row * v, v));
-                }
+                CopyLogits(outputs[0], logits);
             }
 
             // What the rows are gathered from later, one row per first-step row: cross-attention presents, states, mask.
@@ -169,7 +109,7 @@ internal sealed class T5BoundDecoder : IDecoderSession
             _perItem = [.. outputs[(1 + _cacheTensors)..], hidden, mask];
             extra.Remove(hidden);
             extra.Remove(mask);
-            PastLength = 1;
+            _pastLength = 1;
         }
         finally
         {
@@ -177,7 +117,7 @@ internal sealed class T5BoundDecoder : IDecoderSession
         }
     }
 
-    private void NextStep(ReadOnlySpan<long> tokens, Span<float> logits)
+    protected override void NextStep(ReadOnlySpan<long> tokens, Span<float> logits)
     {
         Arrange();
         using OrtValue ids = NewIds(tokens, RowCount);
@@ -190,8 +130,8 @@ internal sealed class T5BoundDecoder : IDecoderSession
             _stepInputs[3 + _cacheTensors + i] = _perRow[i];
         }
 
-        InferenceSession session = _model.DecoderWithPast ?? _model.MergedDecoder!;
-        if (_model.MergedDecoder is not null)
+        InferenceSession session = Model.DecoderWithPast ?? Model.MergedDecoder!;
+        if (Model.MergedDecoder is not null)
         {
             _useCache ??= NewFlag(true);
             _stepInputs[^1] = _useCache;
@@ -200,7 +140,7 @@ internal sealed class T5BoundDecoder : IDecoderSession
         OrtValue[] outputs;
         try
         {
-            outputs = Run(session, _names.StepInputs, _stepInputs, _names.StepOutputs);
+            outputs = Run(session, Names.StepInputs, _stepInputs, Names.StepOutputs);
         }
         finally
         {
@@ -214,21 +154,21 @@ internal sealed class T5BoundDecoder : IDecoderSession
 
         DisposeAll(_self);
         _self = outputs[1..];
-        PastLength++;
+        _pastLength++;
     }
 
     /// <summary>Puts the self-attention cache rows into logical order and makes the per-row tensors match their items.</summary>
     private void Arrange()
     {
-        if (_rows.PhysicalRowCount != _rows.RowCount || !IsIdentity(_rows.PhysicalRows, _rows.RowCount))
+        if (Rows.PhysicalRowCount != Rows.RowCount || !IsIdentity(Rows.PhysicalRows, Rows.RowCount))
         {
-            OrtValue[] moved = _binding.Gather(_binding.SelfGather, BindingOf(_binding.SelfGather), _encoder.RunOptions, _self!, _rows.PhysicalRows);
+            OrtValue[] moved = _binding.Gather(_binding.SelfGather, BindingOf(_binding.SelfGather), Encoder.RunOptions, _self!, Rows.PhysicalRows);
             DisposeAll(_self);
             _self = moved;
-            _rows.ExpandToLogicalOrder();
+            Rows.ExpandToLogicalOrder();
         }
 
-        ReadOnlySpan<int> items = _rows.PhysicalItems;
+        ReadOnlySpan<int> items = Rows.PhysicalItems;
         if (_perRow is not null && items.SequenceEqual(_perRowItems))
         {
             return;
@@ -237,10 +177,10 @@ internal sealed class T5BoundDecoder : IDecoderSession
         int[] sources = new int[items.Length];
         for (int r = 0; r < items.Length; r++)
         {
-            sources[r] = _rows.FirstStepRowOfItem[items[r]];
+            sources[r] = Rows.FirstStepRowOfItem[items[r]];
         }
 
-        OrtValue[] perRow = _binding.Gather(_binding.RowGather, BindingOf(_binding.RowGather), _encoder.RunOptions, _perItem!, sources);
+        OrtValue[] perRow = _binding.Gather(_binding.RowGather, BindingOf(_binding.RowGather), Encoder.RunOptions, _perItem!, sources);
         DisposeAll(_perRow);
         _perRow = perRow;
         _perRowItems = items.ToArray();
@@ -250,15 +190,15 @@ internal sealed class T5BoundDecoder : IDecoderSession
     {
         try
         {
-            return T5DeviceBinding.Run(session, BindingOf(session), _encoder.RunOptions, inputNames, inputs, outputNames, _binding.DeviceMemory, firstOutputOnHost: true);
+            return T5DeviceBinding.Run(session, BindingOf(session), Encoder.RunOptions, inputNames, inputs, outputNames, _binding.DeviceMemory, firstOutputOnHost: true);
         }
-        catch (OnnxRuntimeException) when (_encoder.RunOptions.Terminate)
+        catch (OnnxRuntimeException) when (Encoder.RunOptions.Terminate)
         {
             throw new OperationCanceledException("Decoding was cancelled during a decoder step.");
         }
         catch (OnnxRuntimeException error)
         {
-            throw _model.RunFailure(session, error);
+            throw Model.RunFailure(session, error);
         }
     }
 
@@ -273,29 +213,6 @@ internal sealed class T5BoundDecoder : IDecoderSession
 
         return binding;
     }
-
-    /// <summary>The step's input ids in physical row order (host memory; ONNX Runtime copies them to the device).</summary>
-    private OrtValue NewIds(ReadOnlySpan<long> tokens, int physicalRows)
-    {
-        OrtValue ids = HostTensor(TensorElementType.Int64, [physicalRows, 1]);
-        Span<long> idSpan = ids.GetTensorMutableDataAsSpan<long>();
-        ReadOnlySpan<int> physical = _rows.PhysicalRows;
-        for (int row = 0; row < physical.Length; row++)
-        {
-            idSpan[physical[row]] = tokens[row];
-        }
-
-        return ids;
-    }
-
-    private OrtValue NewFlag(bool value)
-    {
-        OrtValue flag = HostTensor(TensorElementType.Bool, [1]);
-        flag.GetTensorMutableDataAsSpan<bool>()[0] = value;
-        return flag;
-    }
-
-    private OrtValue HostTensor(TensorElementType type, long[] shape) => OrtValue.CreateAllocatedTensorValue(_model.DecoderInputAllocator, type, shape);
 
     private static bool IsIdentity(ReadOnlySpan<int> rows, int count)
     {
