@@ -58,13 +58,7 @@ public sealed class BoundDecoderTests : IClassFixture<BoundDecoderTests.ModelFix
 
     private void AssertSameLogits(bool merged, int rowsPerItem, int texts, int[][] reorders)
     {
-        string[] sentences =
-        [
-            "Paris is the capital and most populous city of France.",
-            "Albert Einstein was born in Ulm.",
-            "The Journal of Colloid and Interface Science is published by Elsevier.",
-        ];
-        int[][] inputs = [.. sentences.Take(texts).Select(text => _fixture.Tokenizer.EncodeToIds(text).ToArray())];
+        int[][] inputs = [.. ScriptedReorders.Sentences.Take(texts).Select(text => _fixture.Tokenizer.EncodeToIds(text).ToArray())];
         var batch = PaddedBatch.RightPad(inputs);
         using T5EncoderOutput hostEncoded = (merged ? _fixture.Merged : _fixture.Pair).Encode(batch, observer: null, default);
         using T5EncoderOutput boundEncoded = (merged ? _fixture.BoundMerged : _fixture.BoundPair).Encode(batch, observer: null, default);

@@ -8,6 +8,14 @@ namespace SynthIE.Inference.Tests.Onnx;
 /// </summary>
 internal static class ScriptedReorders
 {
+    /// <summary>Gets the texts the scripts encode (the first two or all three).</summary>
+    public static string[] Sentences { get; } =
+    [
+        "Paris is the capital and most populous city of France.",
+        "Albert Einstein was born in Ulm.",
+        "The Journal of Colloid and Interface Science is published by Elsevier.",
+    ];
+
     /// <summary>Runs the script.</summary>
     /// <param name="expected">The reference decoder.</param>
     /// <param name="actual">The decoder under test.</param>

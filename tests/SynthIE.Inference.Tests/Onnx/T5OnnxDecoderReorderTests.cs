@@ -51,13 +51,7 @@ public sealed class T5OnnxDecoderReorderTests : IClassFixture<T5OnnxRunnerTests.
     private void AssertSameLogits(string decoderForm, int rowsPerItem, int[][] reorders, int texts = 2)
     {
         T5OnnxModel model = decoderForm == "merged" ? _fixture.Merged : _fixture.Pair;
-        string[] sentences =
-        [
-            "Paris is the capital and most populous city of France.",
-            "Albert Einstein was born in Ulm.",
-            "The Journal of Colloid and Interface Science is published by Elsevier.",
-        ];
-        int[][] inputs = [.. sentences.Take(texts).Select(text => _fixture.Tokenizer.EncodeToIds(text).ToArray())];
+        int[][] inputs = [.. ScriptedReorders.Sentences.Take(texts).Select(text => _fixture.Tokenizer.EncodeToIds(text).ToArray())];
         var batch = PaddedBatch.RightPad(inputs);
         using T5EncoderOutput encoded = model.Encode(batch, observer: null, default);
         using var cached = new T5OnnxDecoder(model, encoded, rowsPerItem);
