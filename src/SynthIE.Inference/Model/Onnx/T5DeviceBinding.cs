@@ -44,7 +44,7 @@ internal sealed class T5DeviceBinding : IDisposable
     /// <returns>The binding, owned by the caller.</returns>
     public static T5DeviceBinding Create(ExecutionDevice device, int deviceId, SessionOptions options, int layers)
     {
-        OrtMemoryInfo? owned = device == ExecutionDevice.Cuda ? new OrtMemoryInfo("Cuda", OrtAllocatorType.DeviceAllocator, deviceId, OrtMemType.Default) : null;
+        OrtMemoryInfo? owned = device == ExecutionDevice.Cuda ? new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, deviceId, OrtMemType.Default) : null;
         var opened = new List<InferenceSession>();
         try
         {
@@ -107,6 +107,11 @@ internal sealed class T5DeviceBinding : IDisposable
         }
 
         session.RunWithBinding(runOptions, binding);
+        if (firstOutputOnHost && !ReferenceEquals(deviceMemory, OrtMemoryInfo.DefaultInstance))
+        {
+            binding.SynchronizeBoundOutputs(); // the logits are read on the host right away
+        }
+
         IDisposableReadOnlyCollection<OrtValue> outputs = binding.GetOutputValues();
         OrtValue[] values = [.. outputs]; // handed over one by one; the collection itself only disposes them
         binding.ClearBoundInputs();
