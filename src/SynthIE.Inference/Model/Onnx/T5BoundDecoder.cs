@@ -99,10 +99,7 @@ internal sealed class T5BoundDecoder : T5DecoderSession
             }
 
             OrtValue[] outputs = Run(session, Names.FirstStepInputs, inputs, Names.FirstStepOutputs);
-            using (outputs[0])
-            {
-                CopyLogits(outputs[0], logits);
-            }
+            TakeLogits(outputs, logits);
 
             // What the rows are gathered from later, one row per first-step row: cross-attention presents, states, mask.
             _self = outputs[1..(1 + _cacheTensors)];
@@ -147,10 +144,7 @@ internal sealed class T5BoundDecoder : T5DecoderSession
             Array.Clear(_stepInputs);
         }
 
-        using (outputs[0])
-        {
-            outputs[0].GetTensorDataAsSpan<float>().CopyTo(logits); // rows are in logical order
-        }
+        TakeLogits(outputs, logits); // rows are in logical order: the map is the identity
 
         DisposeAll(_self);
         _self = outputs[1..];
@@ -212,6 +206,22 @@ internal sealed class T5BoundDecoder : T5DecoderSession
         }
 
         return binding;
+    }
+
+    /// <summary>Copies the logits (output 0) to the logical rows and disposes them; if that fails, every output is disposed.</summary>
+    private void TakeLogits(OrtValue[] outputs, Span<float> logits)
+    {
+        try
+        {
+            CopyLogits(outputs[0], logits);
+        }
+        catch
+        {
+            DisposeAll(outputs);
+            throw;
+        }
+
+        outputs[0].Dispose();
     }
 
     private static bool IsIdentity(ReadOnlySpan<int> rows, int count)
