@@ -164,10 +164,10 @@ internal sealed class ModelSettings
     {
         bool cuda = options.Device == ExecutionDevice.Cuda;
         OnnxModelFiles files = OnnxModelFiles.Find(Directory, options.UseQuantizedModel, preferMerged: options.PreferMergedDecoder ?? !cuda);
-        using SessionOptions sessionOptions = SessionOptionsFactory.Create(
-            options.Device, options.IntraOpThreads, new CudaSettings(options.CudaDeviceId, options.CudaMemoryLimitBytes, options.CudaArenaExtendStrategy));
+        var cudaSettings = new CudaSettings(options.CudaDeviceId, options.CudaMemoryLimitBytes, options.CudaArenaExtendStrategy);
+        using SessionOptions sessionOptions = SessionOptionsFactory.Create(options.Device, options.IntraOpThreads, cudaSettings);
         ExecutionDevice? bindTo = options.UseDeviceBinding ?? cuda ? options.Device : null;
-        return T5OnnxModel.Load(Config, files, sessionOptions, bindTo, options.CudaDeviceId);
+        return T5OnnxModel.Load(Config, files, sessionOptions, bindTo, cudaSettings);
     }
 
     /// <summary>Gets the decoding settings: the options' values over the manifest's defaults, with the given constraint.</summary>

@@ -36,18 +36,24 @@ internal sealed class T5DeviceBinding : IDisposable
     /// <summary>Gets the gather over the encoder states and mask (first step, when items are not in order).</summary>
     public InferenceSession EncoderGather { get; }
 
-    /// <summary>Creates the binding for <paramref name="device"/>, with gather sessions opened with <paramref name="options"/>.</summary>
-    /// <param name="device">The execution device the options were made for.</param>
-    /// <param name="deviceId">The CUDA device ordinal (ignored on the CPU).</param>
-    /// <param name="options">The session options of the model's sessions (the caller keeps ownership).</param>
+    /// <summary>Creates the binding for <paramref name="device"/>, with its gather sessions.</summary>
+    /// <param name="device">The model's execution device.</param>
+    /// <param name="cuda">The CUDA provider's settings (used with <see cref="ExecutionDevice.Cuda"/>).</param>
     /// <param name="layers">The decoder layer count.</param>
     /// <returns>The binding, owned by the caller.</returns>
-    public static T5DeviceBinding Create(ExecutionDevice device, int deviceId, SessionOptions options, int layers)
+    /// <remarks>
+    /// The gather sessions run with one intra-op thread: a row gather is a few memory copies, and every session's thread
+    /// pool spins after its work, so more pools with the model's thread count would take cores from the decoder's.
+    /// </remarks>
+    public static T5DeviceBinding Create(ExecutionDevice device, CudaSettings cuda, int layers)
     {
-        OrtMemoryInfo? owned = device == ExecutionDevice.Cuda ? new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, deviceId, OrtMemType.Default) : null;
+        OrtMemoryInfo? owned = device == ExecutionDevice.Cuda
+            ? new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, cuda.DeviceId, OrtMemType.Default)
+            : null;
         var opened = new List<InferenceSession>();
         try
         {
+            using SessionOptions options = SessionOptionsFactory.Create(device, intraOpThreads: 1, cuda);
             TensorElementType[] cache = [.. Enumerable.Repeat(TensorElementType.Float, 2 * layers)];
             InferenceSession self = Open(cache, options, opened);
             InferenceSession rows = Open([.. cache, TensorElementType.Float, TensorElementType.Int64], options, opened);

@@ -65,10 +65,10 @@ internal sealed class T5OnnxModel : IEncoderDecoder, IDisposable
     /// <param name="options">Session options (the caller keeps ownership).</param>
     /// <param name="bindTo">Keep the tensors between runs in this device's memory with I/O binding (the device
     /// <paramref name="options"/> were made for), or <see langword="null"/> for the host-memory path.</param>
-    /// <param name="cudaDeviceId">The CUDA device ordinal, with <paramref name="bindTo"/> = <see cref="ExecutionDevice.Cuda"/>.</param>
+    /// <param name="cuda">The CUDA provider's settings, with <paramref name="bindTo"/> = <see cref="ExecutionDevice.Cuda"/>.</param>
     /// <returns>The model.</returns>
     /// <exception cref="ModelLoadException">A graph cannot be loaded or does not have the expected inputs and outputs.</exception>
-    public static T5OnnxModel Load(T5ModelConfig config, OnnxModelFiles files, SessionOptions options, ExecutionDevice? bindTo = null, int cudaDeviceId = 0)
+    public static T5OnnxModel Load(T5ModelConfig config, OnnxModelFiles files, SessionOptions options, ExecutionDevice? bindTo = null, CudaSettings? cuda = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(files);
@@ -84,7 +84,7 @@ internal sealed class T5OnnxModel : IEncoderDecoder, IDisposable
 
             // The layer count sizes the lists of names the model builds: compare it with the graph's first.
             RequireLayerCount(merged ?? withPast!, files.MergedDecoder ?? files.DecoderWithPast!, config.DecoderLayerCount);
-            binding = bindTo is ExecutionDevice device ? T5DeviceBinding.Create(device, cudaDeviceId, options, config.DecoderLayerCount) : null;
+            binding = bindTo is ExecutionDevice device ? T5DeviceBinding.Create(device, cuda ?? new CudaSettings(), config.DecoderLayerCount) : null;
             model = new T5OnnxModel(config, files, encoder, merged, decoder, withPast, binding);
             model.Validate();
             return model;
