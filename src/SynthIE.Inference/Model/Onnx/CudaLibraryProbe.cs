@@ -7,7 +7,9 @@ namespace SynthIE.Inference.Model.Onnx;
 /// Finds out which shared library keeps ONNX Runtime's CUDA provider from loading. ONNX Runtime loads
 /// <c>libonnxruntime_providers_cuda.so</c> lazily and only logs the loader's error; loading it first here gets that error
 /// (it names the first missing dependency, such as <c>libcublasLt.so.13</c> or <c>libcudnn.so.9</c>) for the exception.
-/// Linux only: elsewhere nothing is probed.
+/// Linux only: elsewhere nothing is probed. The provider is linked with immediate binding and takes
+/// <c>Provider_GetHost</c> from <c>libonnxruntime_providers_shared.so</c>, which ONNX Runtime loads first; so where every
+/// library is present this load still fails (undefined symbol), and only a missing library is worth reporting.
 /// </summary>
 internal static partial class CudaLibraryProbe
 {

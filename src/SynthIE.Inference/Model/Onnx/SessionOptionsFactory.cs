@@ -73,7 +73,10 @@ internal static class SessionOptionsFactory
         }
 
         // ONNX Runtime only logs why its CUDA provider library did not load; loading it first names the missing library.
-        if (CudaLibraryProbe.FindProviderLibrary() is { } provider && CudaLibraryProbe.LoadError(provider) is { } loadError)
+        // Only a missing library is reported here: any other loader complaint (the provider resolves some symbols from
+        // ONNX Runtime's libraries once ONNX Runtime loads it) is left to ONNX Runtime's own attempt below.
+        if (CudaLibraryProbe.FindProviderLibrary() is { } provider && CudaLibraryProbe.LoadError(provider) is { } loadError
+            && CudaLibraryProbe.MissingLibrary(loadError) is not null)
         {
             throw new ExecutionProviderUnavailableException(CudaLibraryProbe.Describe(provider, loadError));
         }
