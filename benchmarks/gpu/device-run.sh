@@ -17,8 +17,9 @@
 #   --budget SECONDS       the whole run, unpacking and model generation included (default 450); rows that would not
 #                          fit are skipped and the table says so
 #   --no-cpu --no-cuda --no-hf --no-greedy   leave a side out
-#   --cuda-pair            also ours on CUDA with decoder_model + decoder_with_past instead of the merged decoder
-#                          (table column "CUDA pair"; takes 15 of the shape's 40 % for CUDA)
+#   --cuda-merged          also ours on CUDA with the merged decoder instead of decoder_model + decoder_with_past (the
+#                          CUDA default; both with device binding) (table column "CUDA merged"; takes 15 of the shape's 40 %)
+#   --cuda-host            also ours on CUDA without device binding (the host-memory path; column "CUDA host")
 #   --app DIR              a published benchmark app to use instead of the bundle's
 #   --out DIR              results folder (default: $OUT when set, else .gpu-bundle/results)
 set -uo pipefail
@@ -28,7 +29,7 @@ bundle="$root/.gpu-bundle"
 cd "$root"
 
 receive=0 dry=0 models="" batches="" beams=10 budget=450 app="" out="${OUT:-}"
-run_cpu=1 run_cuda=1 run_hf=1 greedy=1 cuda_pair=0
+run_cpu=1 run_cuda=1 run_hf=1 greedy=1 cuda_merged=0 cuda_host=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --receive) receive=1 ;;
@@ -43,8 +44,9 @@ while [ $# -gt 0 ]; do
     --no-cuda) run_cuda=0 ;;
     --no-hf) run_hf=0 ;;
     --no-greedy) greedy=0 ;;
-    --cuda-pair) cuda_pair=1 ;;
-    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    --cuda-merged) cuda_merged=1 ;;
+    --cuda-host) cuda_host=1 ;;
+    -h|--help) sed -n '2,26p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "device-run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -221,16 +223,19 @@ for i in "${!shapes[@]}"; do
   inputs="$work/inputs-$shape.json"
 
   if [ $run_cuda -eq 1 ]; then
-    cuda_pct=$([ $cuda_pair -eq 1 ] && echo 25 || echo 40)
+    cuda_pct=$([ $cuda_merged -eq 1 ] || [ $cuda_host -eq 1 ] && echo 25 || echo 40)
     step $(( (shape_end - $(elapsed)) * cuda_pct / 100 )) "$shape: ours on CUDA" \
       "$bin" --device-table --device cuda --model "$shape" --batches "$batches" --beams "$beams" "${greedy_flag[@]}" \
       --json "$work/table-$shape-cuda.json" --export-hf "$inputs" --budget-seconds $(( (shape_end - $(elapsed)) * cuda_pct / 100 ))
     cuda_rc=$?
-    if [ $cuda_pair -eq 1 ] && [ $dry -eq 0 ]; then
-      step $(( (shape_end - $(elapsed)) * 20 / 100 )) "$shape: ours on CUDA, decoder pair" \
-        "$bin" --device-table --device cuda --decoder pair --model "$shape" --batches "$batches" --beams "$beams" "${greedy_flag[@]}" \
-        --json "$work/table-$shape-cuda-pair.json" --budget-seconds $(( (shape_end - $(elapsed)) * 20 / 100 ))
-    fi
+    for variant in merged host; do
+      flag=cuda_$variant
+      [ "${!flag}" -eq 1 ] && [ $dry -eq 0 ] || continue
+      args=(--decoder merged); [ $variant = host ] && args=(--binding off)
+      step $(( (shape_end - $(elapsed)) * 20 / 100 )) "$shape: ours on CUDA, $variant" \
+        "$bin" --device-table --device cuda "${args[@]}" --model "$shape" --batches "$batches" --beams "$beams" "${greedy_flag[@]}" \
+        --json "$work/table-$shape-cuda-$variant.json" --budget-seconds $(( (shape_end - $(elapsed)) * 20 / 100 ))
+    done
     if [ $dry -eq 1 ]; then
       if [ $cuda_rc -eq 3 ]; then  # --device-table's status when the device cannot be used (its message is above)
         say "dry run: the CUDA step failed as it must without a GPU (message above)"

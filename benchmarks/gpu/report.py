@@ -99,14 +99,15 @@ def build(folder):
     bandwidth = load(os.path.join(folder, "bandwidth.json"))
     samples = memory_samples(os.path.join(folder, "gpu-memory.log"))
     baseline = environment.get("gpu_memory_used_before_mib") or 0
-    shapes = sorted({re.sub(r"^(table|hf)-|(-cpu|-cuda|-cuda-pair)?\.json$", "", os.path.basename(p))
+    shapes = sorted({re.sub(r"^(table|hf)-|(-cpu|-cuda|-cuda-merged|-cuda-host)?\.json$", "", os.path.basename(p))
                      for p in glob.glob(os.path.join(folder, "table-*.json")) + glob.glob(os.path.join(folder, "hf-*.json"))},
                     key=lambda s: {"tiny": 0, "base": 1, "large": 2}.get(s, 3))
     lines = []
     notes = []
     results = {"environment": environment, "bandwidth": bandwidth, "shapes": {}}
-    pair = bool(glob.glob(os.path.join(folder, "table-*-cuda-pair.json")))
-    header = ("| shape | search | batch | CPU docs/s | CUDA docs/s | " + ("CUDA pair docs/s | " if pair else "") + "PyTorch docs/s | CUDA ÷ PyTorch | CUDA ÷ CPU "
+    # extra CUDA runs of device-run.sh --cuda-merged / --cuda-host, beside the default (decoder pair, device binding)
+    variants = [v for v in ("merged", "host") if glob.glob(os.path.join(folder, f"table-*-cuda-{v}.json"))]
+    header = ("| shape | search | batch | CPU docs/s | CUDA docs/s | " + "".join(f"CUDA {v} docs/s | " for v in variants) + "PyTorch docs/s | CUDA ÷ PyTorch | CUDA ÷ CPU "
               "| CPU tok/s | CUDA tok/s | PyTorch tok/s | CUDA outside Run | CUDA Run ms/step | GPU MiB ours | GPU MiB PyTorch (alloc / smi) "
               "| top-1 = CPU: CUDA, PyTorch |")
     lines.append(header)
@@ -115,8 +116,8 @@ def build(folder):
         cpu = load(os.path.join(folder, f"table-{shape}-cpu.json"))
         cuda = load(os.path.join(folder, f"table-{shape}-cuda.json"))
         hf = load(os.path.join(folder, f"hf-{shape}.json"))
-        cuda_pair = load(os.path.join(folder, f"table-{shape}-cuda-pair.json"))
-        by = {"cpu": rows_by_key(cpu), "cuda": rows_by_key(cuda), "hf": rows_by_key(hf), "pair": rows_by_key(cuda_pair)}
+        extra = {v: load(os.path.join(folder, f"table-{shape}-cuda-{v}.json")) for v in variants}
+        by = {"cpu": rows_by_key(cpu), "cuda": rows_by_key(cuda), "hf": rows_by_key(hf), **{v: rows_by_key(d) for v, d in extra.items()}}
         keys = sorted(set().union(*[set(v) for v in by.values()]), key=lambda k: (-k[0], k[1]))
         shape_rows = []
         for key in keys:
@@ -141,11 +142,11 @@ def build(folder):
                 agree += f" (score Δ ≤ {score_delta:.1e})"
             lines.append(
                 f"| {shape} | {search} | {key[1]} | {cell(c, 'docs_per_s')} | {cell(g, 'docs_per_s')} | "
-                + (f"{cell(by['pair'].get(key), 'docs_per_s')} | " if pair else "") + f"{cell(h, 'docs_per_s')} "
+                + "".join(f"{cell(by[v].get(key), 'docs_per_s')} | " for v in variants) + f"{cell(h, 'docs_per_s')} "
                 f"| {fmt(vs_torch)}{'×' if vs_torch is not None else ''}{target} | {fmt(vs_cpu)}{'×' if vs_cpu is not None else ''} "
                 f"| {cell(c, 'tokens_per_s', 1)} | {cell(g, 'tokens_per_s', 1)} | {cell(h, 'tokens_per_s', 1)} "
                 f"| {outside} | {cell(g, 'run_ms_per_step')} | {fmt(ours_mib, 0)} | {hf_mem} | {agree} |")
-            for side, row in (("CPU", c), ("CUDA", g), ("CUDA pair", by["pair"].get(key)), ("PyTorch", h)):
+            for side, row in (("CPU", c), ("CUDA", g), *((f"CUDA {v}", by[v].get(key)) for v in variants), ("PyTorch", h)):
                 if row is not None and row.get("status") in ("skipped", "failed"):
                     notes.append(f"{shape}, {search}, batch {key[1]}, {side}: {row['reason']}")
             shape_rows.append({"beams": key[0], "batch": key[1], "cuda_over_pytorch": vs_torch, "cuda_over_cpu": vs_cpu,
@@ -163,10 +164,13 @@ def build(folder):
                 notes.append(f"{shape}: decoder step at batch 32 × 10 beams: {row['run_ms_per_step']:.2f} ms inside Run vs {read_ms:.3f} ms to read "
                              f"the decoder's {weights / 2**20:.0f} MiB of weights once at the measured copy bandwidth: {step['ratio']:.1f}× "
                              f"(target ≤ 2×{' ✓' if step['ratio'] <= 2 else ' ✗'})")
+        for name, document in (("CPU", cpu), ("CUDA", cuda), *((f"CUDA {v}", d) for v, d in extra.items())):
+            if document is not None and "binding" in document:
+                notes.append(f"{shape}, {name}: {document['decoder']} decoder, {'device binding' if document['binding'] else 'host-memory path'}")
         for name, document in (("CPU", cpu), ("CUDA", cuda), ("PyTorch", hf)):
             if document is None:
                 notes.append(f"{shape}: no {name} results (not run, or it failed: see run.log)")
-        results["shapes"][shape] = {"cpu": cpu, "cuda": cuda, "cuda_pair": cuda_pair, "pytorch": hf, "rows": shape_rows, "decoder_step": step}
+        results["shapes"][shape] = {"cpu": cpu, "cuda": cuda, **{f"cuda_{v}": d for v, d in extra.items()}, "pytorch": hf, "rows": shape_rows, "decoder_step": step}
 
     head = []
     if environment:

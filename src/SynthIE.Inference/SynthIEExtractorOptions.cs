@@ -66,6 +66,28 @@ public sealed class SynthIEExtractorOptions
     /// <summary>Gets the CUDA device ordinal used with <see cref="ExecutionDevice.Cuda"/> (0 to 1023).</summary>
     public int CudaDeviceId { get; init; }
 
+    /// <summary>
+    /// Gets the most GPU memory, in bytes, ONNX Runtime's CUDA memory arena may hold per session (its <c>gpu_mem_limit</c>; at
+    /// least 1 MiB), or <see langword="null"/> for no limit. Used with <see cref="ExecutionDevice.Cuda"/> only.
+    /// </summary>
+    public long? CudaMemoryLimitBytes { get; init; }
+
+    /// <summary>Gets how ONNX Runtime's CUDA memory arena grows (default <see cref="CudaArenaExtendStrategy.NextPowerOfTwo"/>, ONNX Runtime's own). Used with <see cref="ExecutionDevice.Cuda"/> only.</summary>
+    public CudaArenaExtendStrategy CudaArenaExtendStrategy { get; init; }
+
+    /// <summary>
+    /// Gets whether the model runs with I/O binding, every tensor kept between runs in the device's memory
+    /// (<see cref="Model.Onnx.T5BoundDecoder"/>); <see langword="null"/>: the device's default (on with CUDA, off on the CPU).
+    /// Internal: lets tests and benchmarks run the binding path on the CPU.
+    /// </summary>
+    internal bool? UseDeviceBinding { get; init; }
+
+    /// <summary>
+    /// Gets whether the merged decoder is loaded when the folder has it; <see langword="null"/>: the device's default (the
+    /// decoder pair with CUDA, where the merged graph copies its branch-only inputs through the host each step; merged on the CPU).
+    /// </summary>
+    internal bool? PreferMergedDecoder { get; init; }
+
     /// <summary>Gets the number of threads ONNX Runtime uses inside one operator (0: its default, one per physical core; at most <see cref="MaxThreadsPerProcessor"/> × the processor count).</summary>
     public int IntraOpThreads { get; init; }
 

@@ -39,7 +39,9 @@ internal static class DeviceTableMeasurement
         int maxNewTokens = arguments.Integer("--max-new-tokens", 0);
         int warmupTokens = arguments.Integer("--warmup-tokens", 4);
         double budgetSeconds = arguments.Integer("--budget-seconds", 0);
-        string decoder = arguments.Text("--decoder", "merged");
+        string decoder = arguments.Text("--decoder", "auto");
+        string binding = arguments.Text("--binding", "auto");
+        long memoryLimit = arguments.Integer("--cuda-mem-limit-mib", 0) * 1024L * 1024L;
         string? jsonPath = NullIfEmpty(arguments.Text("--json", string.Empty));
         string? exportPath = NullIfEmpty(arguments.Text("--export-hf", string.Empty));
         bool keepSequences = !arguments.Flag("--no-sequences");
@@ -52,9 +54,14 @@ internal static class DeviceTableMeasurement
             "cuda" => ExecutionDevice.Cuda,
             _ => throw new ArgumentException($"--device must be cpu or cuda, not '{device}'."),
         };
-        if (decoder is not ("merged" or "pair"))
+        if (decoder is not ("auto" or "merged" or "pair"))
         {
-            throw new ArgumentException($"--decoder must be merged (what SynthIEExtractor loads) or pair, not '{decoder}'.");
+            throw new ArgumentException($"--decoder must be auto (what SynthIEExtractor loads on the device), merged or pair, not '{decoder}'.");
+        }
+
+        if (binding is not ("auto" or "on" or "off"))
+        {
+            throw new ArgumentException($"--binding must be auto (the device's default), on or off, not '{binding}'.");
         }
 
         Stopwatch clock = Stopwatch.StartNew();
@@ -73,7 +80,8 @@ internal static class DeviceTableMeasurement
             ["model"] = shape,
             ["model_directory"] = modelDirectory,
             ["parameters"] = BenchmarkModel.Options(shape).ParameterCount,
-            ["decoder"] = decoder,
+            ["decoder_requested"] = decoder,
+            ["binding_requested"] = binding,
             ["constrained"] = constrained,
             ["intra_op_threads"] = threads,
             ["budget_seconds"] = budgetSeconds,
@@ -93,7 +101,8 @@ internal static class DeviceTableMeasurement
             Device = executionDevice,
             CudaDeviceId = cudaDevice,
             IntraOpThreads = threads,
-        }, decoder == "pair", output);
+            CudaMemoryLimitBytes = memoryLimit > 0 ? memoryLimit : null,
+        }, decoder, binding, output);
         if (loaded is not { } model)
         {
             return 3;
@@ -101,6 +110,8 @@ internal static class DeviceTableMeasurement
 
         double loadSeconds = Stopwatch.GetElapsedTime(loadStart).TotalSeconds;
         SynthIEExtractor extractor = model.Extractor;
+        report["decoder"] = model.DecoderForm;
+        report["binding"] = model.UsesBinding;
         report["ort_version"] = OnnxRuntimeInfo.NativeVersion();
         report["ort_providers"] = new JsonArray([.. OnnxRuntimeInfo.AvailableProviders().Select(p => (JsonNode?)p)]);
         report["prepare_model_seconds"] = Math.Round(prepareSeconds, 2);
@@ -121,7 +132,7 @@ internal static class DeviceTableMeasurement
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"device table: flan-t5-{shape} shape on {device}{(executionDevice == ExecutionDevice.Cuda ? $" {cudaDevice}" : string.Empty)} ({decoder} decoder), {(constrained ? "constrained" : "unconstrained")}, beams {beams}{(greedy ? " and greedy" : string.Empty)}, batches {string.Join(',', batches)}, ONNX Runtime {OnnxRuntimeInfo.NativeVersion()}, load {loadSeconds:F1} s{(budgetSeconds > 0 ? $", budget {budgetSeconds:F0} s" : string.Empty)}"));
+            $"device table: flan-t5-{shape} shape on {device}{(executionDevice == ExecutionDevice.Cuda ? $" {cudaDevice}" : string.Empty)} ({model.DecoderForm} decoder, {(model.UsesBinding ? "device binding" : "host-memory path")}), {(constrained ? "constrained" : "unconstrained")}, beams {beams}{(greedy ? " and greedy" : string.Empty)}, batches {string.Join(',', batches)}, ONNX Runtime {OnnxRuntimeInfo.NativeVersion()}, load {loadSeconds:F1} s{(budgetSeconds > 0 ? $", budget {budgetSeconds:F0} s" : string.Empty)}"));
         output.WriteLine($"{"beams",5} {"batch",5} {"seconds",8} {"docs/s",8} {"tokens/s",9} {"steps",6} {"Run ms/step",12} {"outside ms/step",16} {"outside",8}");
 
         // Process warm-up: the first Run of each graph (CUDA context, kernels, memory arena) on one document.
@@ -196,11 +207,11 @@ internal static class DeviceTableMeasurement
     }
 
     /// <summary>Loads the model, or prints why the device cannot be used (the library names what ONNX Runtime failed to load) and returns null.</summary>
-    private static DeviceTableModel? Load(string modelDirectory, SynthIEExtractorOptions options, bool pair, TextWriter output)
+    private static DeviceTableModel? Load(string modelDirectory, SynthIEExtractorOptions options, string decoder, string binding, TextWriter output)
     {
         try
         {
-            return DeviceTableModel.Load(modelDirectory, options, pair);
+            return DeviceTableModel.Load(modelDirectory, options, decoder, binding);
         }
         catch (ExecutionProviderUnavailableException error)
         {

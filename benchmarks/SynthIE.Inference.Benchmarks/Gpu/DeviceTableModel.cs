@@ -1,61 +1,44 @@
-using SynthIE.Inference.Model;
 using SynthIE.Inference.Model.Onnx;
 
 namespace SynthIE.Inference.Benchmarks.Gpu;
 
 /// <summary>
-/// The extractor of a device-table run and the ONNX model its rows decode with: the extractor's own model (the merged
-/// decoder on the requested device, as users get it), or, for <c>--decoder pair</c>, decoder_model + decoder_with_past
-/// loaded on the requested device beside an extractor kept on the CPU for its tokenizer, constraint and settings.
+/// The extractor of a device-table run, loaded the way users load it (<see cref="SynthIEExtractor.Create"/>), with the
+/// internal overrides of the decoder form (<c>--decoder merged|pair</c>) and of device binding (<c>--binding on|off</c>);
+/// <c>auto</c> leaves each to the device's default (CUDA: decoder pair with binding; CPU: merged decoder without).
 /// </summary>
 internal sealed class DeviceTableModel : IDisposable
 {
-    private readonly T5OnnxModel? _pair;
-
-    private DeviceTableModel(SynthIEExtractor extractor, T5OnnxModel? pair)
-    {
-        Extractor = extractor;
-        _pair = pair;
-    }
+    private DeviceTableModel(SynthIEExtractor extractor) => Extractor = extractor;
 
     public SynthIEExtractor Extractor { get; }
 
     /// <summary>Gets the model the rows decode with.</summary>
-    public T5OnnxModel Generating => _pair ?? Extractor.OnnxModel;
+    public T5OnnxModel Generating => Extractor.OnnxModel;
 
-    public static DeviceTableModel Load(string modelDirectory, SynthIEExtractorOptions options, bool pairDecoderOnDevice)
+    /// <summary>Gets the decoder form loaded: merged or pair.</summary>
+    public string DecoderForm => Generating.MergedDecoder is null ? "pair" : "merged";
+
+    /// <summary>Gets a value indicating whether the rows decode on the device-binding path.</summary>
+    public bool UsesBinding => Generating.Binding is not null;
+
+    public static DeviceTableModel Load(string modelDirectory, SynthIEExtractorOptions options, string decoder, string binding)
     {
-        if (!pairDecoderOnDevice)
-        {
-            return new DeviceTableModel(SynthIEExtractor.Create(modelDirectory, options), pair: null);
-        }
-
-        SynthIEExtractor extractor = SynthIEExtractor.Create(modelDirectory, new SynthIEExtractorOptions
+        return new DeviceTableModel(SynthIEExtractor.Create(modelDirectory, new SynthIEExtractorOptions
         {
             NumBeams = options.NumBeams,
             MaxNewTokens = options.MaxNewTokens,
             MaxBatchSize = options.MaxBatchSize,
             Constrained = options.Constrained,
-            Device = ExecutionDevice.Cpu,
-            IntraOpThreads = 1,
-        });
-        try
-        {
-            T5ModelConfig config = T5ModelConfig.Load(Path.Combine(modelDirectory, "config.json"));
-            using Microsoft.ML.OnnxRuntime.SessionOptions sessionOptions = SessionOptionsFactory.Create(options.Device, options.IntraOpThreads, options.CudaDeviceId);
-            T5OnnxModel pair = T5OnnxModel.Load(config, OnnxModelFiles.Find(modelDirectory, quantized: false, preferMerged: false), sessionOptions);
-            return new DeviceTableModel(extractor, pair);
-        }
-        catch
-        {
-            extractor.Dispose();
-            throw;
-        }
+            Device = options.Device,
+            CudaDeviceId = options.CudaDeviceId,
+            IntraOpThreads = options.IntraOpThreads,
+            CudaMemoryLimitBytes = options.CudaMemoryLimitBytes,
+            CudaArenaExtendStrategy = options.CudaArenaExtendStrategy,
+            PreferMergedDecoder = decoder switch { "merged" => true, "pair" => false, _ => null },
+            UseDeviceBinding = binding switch { "on" => true, "off" => false, _ => null },
+        }));
     }
 
-    public void Dispose()
-    {
-        _pair?.Dispose();
-        Extractor.Dispose();
-    }
+    public void Dispose() => Extractor.Dispose();
 }

@@ -43,6 +43,10 @@ internal sealed class ModelOptions
 
     public Option<int> CudaDevice { get; } = CliOptions.Int("--cuda-device", "CUDA device ordinal (with --device cuda).", 0, 0);
 
+    public Option<int?> CudaMemoryLimit { get; } = CliOptions.Int("--cuda-mem-limit", "Most GPU memory ONNX Runtime's CUDA arena may hold per session, in MiB (with --device cuda); default: no limit.", 1, "MIB");
+
+    public Option<string> CudaArena { get; } = CliOptions.Choice("--cuda-arena", "How the CUDA arena grows (with --device cuda)", "power-of-two", "power-of-two", "as-requested");
+
     public Option<int> Threads { get; } = CliOptions.Int("--threads", "ONNX Runtime threads per operator (0: one per physical core).", 0, 0);
 
     public Option<bool> Quantized { get; } = CliOptions.Flag("--quantized", "Load the *_quantized.onnx files.");
@@ -53,7 +57,7 @@ internal sealed class ModelOptions
     /// <param name="command">The command.</param>
     public void AddTo(Command command)
     {
-        foreach (Option option in (Option[])[Model, World, Unconstrained, Linearization, Beams, ReturnSequences, LengthPenalty, MaxNewTokens, MaxInputTokens, BatchSize, Device, CudaDevice, Threads, Quantized, TrieCache])
+        foreach (Option option in (Option[])[Model, World, Unconstrained, Linearization, Beams, ReturnSequences, LengthPenalty, MaxNewTokens, MaxInputTokens, BatchSize, Device, CudaDevice, CudaMemoryLimit, CudaArena, Threads, Quantized, TrieCache])
         {
             command.Options.Add(option);
         }
@@ -64,7 +68,7 @@ internal sealed class ModelOptions
     /// <returns>The option's name, or <see langword="null"/>.</returns>
     public string? FirstRunOptionGiven(ParseResult parse)
     {
-        foreach (Option option in (Option[])[World, Unconstrained, Beams, ReturnSequences, LengthPenalty, MaxNewTokens, MaxInputTokens, BatchSize, Device, CudaDevice, Threads, Quantized, TrieCache])
+        foreach (Option option in (Option[])[World, Unconstrained, Beams, ReturnSequences, LengthPenalty, MaxNewTokens, MaxInputTokens, BatchSize, Device, CudaDevice, CudaMemoryLimit, CudaArena, Threads, Quantized, TrieCache])
         {
             if (parse.GetResult(option) is { Implicit: false })
             {
@@ -137,6 +141,8 @@ internal sealed class ModelOptions
             MaxBatchSize = parse.GetValue(BatchSize),
             Device = parse.GetValue(Device) == "cuda" ? ExecutionDevice.Cuda : ExecutionDevice.Cpu,
             CudaDeviceId = parse.GetValue(CudaDevice),
+            CudaMemoryLimitBytes = parse.GetValue(CudaMemoryLimit) * (1L << 20),
+            CudaArenaExtendStrategy = parse.GetValue(CudaArena) == "as-requested" ? CudaArenaExtendStrategy.SameAsRequested : CudaArenaExtendStrategy.NextPowerOfTwo,
             IntraOpThreads = parse.GetValue(Threads),
             UseQuantizedModel = parse.GetValue(Quantized),
             TrieCacheDirectory = parse.GetValue(TrieCache) is { } cache ? Path.GetFullPath(cache) : null,

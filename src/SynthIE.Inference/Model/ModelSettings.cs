@@ -15,6 +15,9 @@ namespace SynthIE.Inference.Model;
 /// </summary>
 internal sealed class ModelSettings
 {
+    /// <summary>The smallest <see cref="SynthIEExtractorOptions.CudaMemoryLimitBytes"/>: 1 MiB.</summary>
+    private const long MinCudaMemoryLimit = 1L << 20;
+
     private readonly SynthIEExtractorOptions _options;
 
     private ModelSettings(string directory, string manifestPath, SynthIEManifest manifest, T5ModelConfig config, T5Tokenizer tokenizer,
@@ -159,9 +162,12 @@ internal sealed class ModelSettings
     /// <returns>The model.</returns>
     public T5OnnxModel LoadOnnxModel(SynthIEExtractorOptions options)
     {
-        OnnxModelFiles files = OnnxModelFiles.Find(Directory, options.UseQuantizedModel, preferMerged: true);
-        using SessionOptions sessionOptions = SessionOptionsFactory.Create(options.Device, options.IntraOpThreads, options.CudaDeviceId);
-        return T5OnnxModel.Load(Config, files, sessionOptions);
+        bool cuda = options.Device == ExecutionDevice.Cuda;
+        OnnxModelFiles files = OnnxModelFiles.Find(Directory, options.UseQuantizedModel, preferMerged: options.PreferMergedDecoder ?? !cuda);
+        var cudaSettings = new CudaSettings(options.CudaDeviceId, options.CudaMemoryLimitBytes, options.CudaArenaExtendStrategy);
+        using SessionOptions sessionOptions = SessionOptionsFactory.Create(options.Device, options.IntraOpThreads, cudaSettings);
+        ExecutionDevice? bindTo = options.UseDeviceBinding ?? cuda ? options.Device : null;
+        return T5OnnxModel.Load(Config, files, sessionOptions, bindTo, cudaSettings);
     }
 
     /// <summary>Gets the decoding settings: the options' values over the manifest's defaults, with the given constraint.</summary>
@@ -218,6 +224,18 @@ internal sealed class ModelSettings
         CheckRange(nameof(options.IntraOpThreads), options.IntraOpThreads, 0, SynthIELimits.MaxIntraOpThreads,
             $" ({SynthIELimits.MaxThreadsPerProcessor} × the {Environment.ProcessorCount} processors; 0 lets ONNX Runtime choose)");
         CheckRange(nameof(options.CudaDeviceId), options.CudaDeviceId, 0, 1023);
+        if (options.CudaMemoryLimitBytes is long limit && limit < MinCudaMemoryLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), limit,
+                $"SynthIEExtractorOptions.CudaMemoryLimitBytes is {limit}; it must be at least {MinCudaMemoryLimit} (1 MiB), or null for no limit.");
+        }
+
+        if (!Enum.IsDefined(options.CudaArenaExtendStrategy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.CudaArenaExtendStrategy,
+                $"SynthIEExtractorOptions.CudaArenaExtendStrategy is {(int)options.CudaArenaExtendStrategy}; it must be NextPowerOfTwo or SameAsRequested.");
+        }
+
         if (options.LengthPenalty is double penalty && !double.IsFinite(penalty))
         {
             throw new ArgumentOutOfRangeException(nameof(options), penalty, $"SynthIEExtractorOptions.LengthPenalty must be a finite number, not {penalty}.");

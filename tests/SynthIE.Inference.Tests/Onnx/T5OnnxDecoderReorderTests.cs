@@ -51,30 +51,17 @@ public sealed class T5OnnxDecoderReorderTests : IClassFixture<T5OnnxRunnerTests.
     private void AssertSameLogits(string decoderForm, int rowsPerItem, int[][] reorders, int texts = 2)
     {
         T5OnnxModel model = decoderForm == "merged" ? _fixture.Merged : _fixture.Pair;
-        string[] sentences =
-        [
-            "Paris is the capital and most populous city of France.",
-            "Albert Einstein was born in Ulm.",
-            "The Journal of Colloid and Interface Science is published by Elsevier.",
-        ];
-        int[][] inputs = [.. sentences.Take(texts).Select(text => _fixture.Tokenizer.EncodeToIds(text).ToArray())];
+        int[][] inputs = [.. ScriptedReorders.Sentences.Take(texts).Select(text => _fixture.Tokenizer.EncodeToIds(text).ToArray())];
         var batch = PaddedBatch.RightPad(inputs);
         using T5EncoderOutput encoded = model.Encode(batch, observer: null, default);
         using var cached = new T5OnnxDecoder(model, encoded, rowsPerItem);
         var reference = new NoCacheDecoder(
             _fixture.Pair.Decoder!, encoded.HiddenStates.GetTensorDataAsSpan<float>().ToArray(), batch.AttentionMask, batch.ItemCount, batch.Length,
             _fixture.Config.ModelDimension, rowsPerItem, _fixture.Config.VocabularySize);
-        long[] tokens = new long[inputs.Length * rowsPerItem];
         int vocabulary = _fixture.Config.VocabularySize;
-        var random = new Random(5);
-        for (int step = 0; step <= reorders.Length; step++)
+        ScriptedReorders.Run(reference, cached, inputs.Length * rowsPerItem, reorders, seed: 5, (step, expected, actual) =>
         {
-            int rows = tokens.Length;
-            float[] expected = new float[rows * vocabulary];
-            float[] actual = new float[rows * vocabulary];
-            reference.Step(tokens, expected);
-            cached.Step(tokens, actual);
-            for (int row = 0; row < rows; row++)
+            for (int row = 0; row < expected.Length / vocabulary; row++)
             {
                 float largest = 0;
                 for (int v = 0; v < vocabulary; v++)
@@ -84,17 +71,7 @@ public sealed class T5OnnxDecoderReorderTests : IClassFixture<T5OnnxRunnerTests.
 
                 Assert.True(largest < 1e-4f, $"{decoderForm}, step {step}, row {row}: logits differ by up to {largest}");
             }
-
-            if (step == reorders.Length)
-            {
-                break;
-            }
-
-            reference.Reorder(reorders[step]);
-            cached.Reorder(reorders[step]);
-            Assert.Equal(reorders[step].Length, cached.RowCount);
-            tokens = [.. reorders[step].Select(_ => (long)random.Next(3, 32000))];
-        }
+        });
 
         // Every row was fed its own random tokens, so a row that kept another row's cache would have failed above.
         Assert.Equal(reorders.Length + 1, cached.PastLength);

@@ -1,6 +1,31 @@
+using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 
 namespace SynthIE.Inference.Model.Onnx;
+
+/// <summary>The CUDA execution provider's settings: device ordinal and memory arena.</summary>
+/// <param name="DeviceId">The CUDA device ordinal.</param>
+/// <param name="MemoryLimitBytes">The arena's limit (<c>gpu_mem_limit</c>), or <see langword="null"/> for none.</param>
+/// <param name="ArenaExtendStrategy">How the arena grows (<c>arena_extend_strategy</c>).</param>
+internal sealed record CudaSettings(int DeviceId = 0, long? MemoryLimitBytes = null, CudaArenaExtendStrategy ArenaExtendStrategy = CudaArenaExtendStrategy.NextPowerOfTwo)
+{
+    /// <summary>Gets the CUDA provider options ONNX Runtime reads, by their names.</summary>
+    /// <returns>The options.</returns>
+    public Dictionary<string, string> ProviderOptions()
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["device_id"] = DeviceId.ToString(CultureInfo.InvariantCulture),
+            ["arena_extend_strategy"] = ArenaExtendStrategy == CudaArenaExtendStrategy.SameAsRequested ? "kSameAsRequested" : "kNextPowerOfTwo",
+        };
+        if (MemoryLimitBytes is long limit)
+        {
+            options["gpu_mem_limit"] = limit.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return options;
+    }
+}
 
 /// <summary>Creates ONNX Runtime session options for an execution device, turning provider failures into clear errors.</summary>
 internal static class SessionOptionsFactory
@@ -8,10 +33,10 @@ internal static class SessionOptionsFactory
     /// <summary>Creates session options for <paramref name="device"/>.</summary>
     /// <param name="device">CPU or CUDA.</param>
     /// <param name="intraOpThreads">Threads inside one operator (0 = ONNX Runtime's default: one per physical core).</param>
-    /// <param name="cudaDeviceId">The CUDA device ordinal, used with <see cref="ExecutionDevice.Cuda"/>.</param>
+    /// <param name="cuda">The CUDA provider's settings, used with <see cref="ExecutionDevice.Cuda"/> (default: device 0, ONNX Runtime's arena defaults).</param>
     /// <returns>Options the caller owns and disposes.</returns>
     /// <exception cref="ExecutionProviderUnavailableException">CUDA was requested but cannot be used here.</exception>
-    public static SessionOptions Create(ExecutionDevice device, int intraOpThreads = 0, int cudaDeviceId = 0)
+    public static SessionOptions Create(ExecutionDevice device, int intraOpThreads = 0, CudaSettings? cuda = null)
     {
         var options = new SessionOptions
         {
@@ -23,7 +48,7 @@ internal static class SessionOptionsFactory
         {
             if (device == ExecutionDevice.Cuda)
             {
-                AppendCuda(options, cudaDeviceId);
+                AppendCuda(options, cuda ?? new CudaSettings());
             }
 
             return options;
@@ -35,7 +60,7 @@ internal static class SessionOptionsFactory
         }
     }
 
-    private static void AppendCuda(SessionOptions options, int deviceId)
+    private static void AppendCuda(SessionOptions options, CudaSettings settings)
     {
         IReadOnlyList<string> providers = OnnxRuntimeInfo.AvailableProviders();
         if (!providers.Contains("CUDAExecutionProvider"))
@@ -47,14 +72,25 @@ internal static class SessionOptionsFactory
                 "and run on a machine with an NVIDIA GPU, CUDA 13 and cuDNN 9.");
         }
 
+        // ONNX Runtime only logs why its CUDA provider library did not load; loading it first names the missing library.
+        // Only a missing library is reported here: any other loader complaint (the provider resolves some symbols from
+        // ONNX Runtime's libraries once ONNX Runtime loads it) is left to ONNX Runtime's own attempt below.
+        if (CudaLibraryProbe.FindProviderLibrary() is { } provider && CudaLibraryProbe.LoadError(provider) is { } loadError
+            && CudaLibraryProbe.MissingLibrary(loadError) is not null)
+        {
+            throw new ExecutionProviderUnavailableException(CudaLibraryProbe.Describe(provider, loadError));
+        }
+
         try
         {
-            options.AppendExecutionProvider_CUDA(deviceId);
+            using var cudaOptions = new OrtCUDAProviderOptions();
+            cudaOptions.UpdateOptions(settings.ProviderOptions());
+            options.AppendExecutionProvider_CUDA(cudaOptions);
         }
         catch (Exception error) when (error is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
         {
             throw new ExecutionProviderUnavailableException(
-                $"CUDA device {deviceId} could not be used by ONNX Runtime {OnnxRuntimeInfo.NativeVersion()}: {error.Message} " +
+                $"CUDA device {settings.DeviceId} could not be used by ONNX Runtime {OnnxRuntimeInfo.NativeVersion()}: {error.Message} " +
                 "Check that an NVIDIA GPU is present (nvidia-smi), that CUDA 13 and cuDNN 9 libraries are on the library path, " +
                 "and that the Microsoft.ML.OnnxRuntime.Gpu.Linux (or .Gpu.Windows) package is referenced.", error);
         }

@@ -35,7 +35,7 @@ internal sealed class T5EncoderOutput : IEncodedBatch
         Observer = observer;
     }
 
-    /// <summary>Gets the hidden states, [items, length, d_model].</summary>
+    /// <summary>Gets the hidden states, [items, length, d_model] (in the device's memory when the model has a <see cref="T5OnnxModel.Binding"/>).</summary>
     public OrtValue HiddenStates { get; }
 
     /// <summary>Gets the attention mask, items × length (1 for tokens, 0 for right padding).</summary>
@@ -54,7 +54,8 @@ internal sealed class T5EncoderOutput : IEncodedBatch
     public IGenerationObserver? Observer { get; }
 
     /// <inheritdoc/>
-    public IDecoderSession CreateDecoder(int rowsPerItem) => new T5OnnxDecoder(_model, this, rowsPerItem);
+    public IDecoderSession CreateDecoder(int rowsPerItem) =>
+        _model.Binding is null ? new T5OnnxDecoder(_model, this, rowsPerItem) : new T5BoundDecoder(_model, this, rowsPerItem);
 
     public void Dispose()
     {

@@ -12,8 +12,11 @@ namespace SynthIE.Inference.Model.Onnx;
 /// </summary>
 internal sealed class T5OnnxModel : IEncoderDecoder, IDisposable
 {
-    private T5OnnxModel(T5ModelConfig config, OnnxModelFiles files, InferenceSession encoder, InferenceSession? merged, InferenceSession? decoder, InferenceSession? withPast)
+    private T5OnnxModel(
+        T5ModelConfig config, OnnxModelFiles files, InferenceSession encoder, InferenceSession? merged, InferenceSession? decoder, InferenceSession? withPast,
+        T5DeviceBinding? binding)
     {
+        Binding = binding;
         Config = config;
         Files = files;
         Encoder = encoder;
@@ -43,6 +46,12 @@ internal sealed class T5OnnxModel : IEncoderDecoder, IDisposable
     public int VocabularySize => Config.VocabularySize;
 
     /// <summary>
+    /// Gets the device binding when the model runs with its tensors kept in the execution device's memory
+    /// (<see cref="T5BoundDecoder"/>), or <see langword="null"/> for the host-memory path (<see cref="T5OnnxDecoder"/>).
+    /// </summary>
+    public T5DeviceBinding? Binding { get; }
+
+    /// <summary>
     /// Gets the allocator for the decoder's input tensors (caches, per-row encoder tensors): the decoder session's CPU
     /// allocator, ONNX Runtime's memory arena by default, so that memory freed by one step or call is reused by the next
     /// instead of being returned to the system and faulted in again (for 8 texts × 10 beams the per-row cross-attention
@@ -54,14 +63,18 @@ internal sealed class T5OnnxModel : IEncoderDecoder, IDisposable
     /// <param name="config">The model's configuration.</param>
     /// <param name="files">The ONNX files.</param>
     /// <param name="options">Session options (the caller keeps ownership).</param>
+    /// <param name="bindTo">Keep the tensors between runs in this device's memory with I/O binding (the device
+    /// <paramref name="options"/> were made for), or <see langword="null"/> for the host-memory path.</param>
+    /// <param name="cuda">The CUDA provider's settings, with <paramref name="bindTo"/> = <see cref="ExecutionDevice.Cuda"/>.</param>
     /// <returns>The model.</returns>
     /// <exception cref="ModelLoadException">A graph cannot be loaded or does not have the expected inputs and outputs.</exception>
-    public static T5OnnxModel Load(T5ModelConfig config, OnnxModelFiles files, SessionOptions options)
+    public static T5OnnxModel Load(T5ModelConfig config, OnnxModelFiles files, SessionOptions options, ExecutionDevice? bindTo = null, CudaSettings? cuda = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(files);
         var opened = new List<InferenceSession>();
         T5OnnxModel? model = null;
+        T5DeviceBinding? binding = null;
         try
         {
             InferenceSession encoder = Open(files.Encoder, options, opened);
@@ -71,7 +84,8 @@ internal sealed class T5OnnxModel : IEncoderDecoder, IDisposable
 
             // The layer count sizes the lists of names the model builds: compare it with the graph's first.
             RequireLayerCount(merged ?? withPast!, files.MergedDecoder ?? files.DecoderWithPast!, config.DecoderLayerCount);
-            model = new T5OnnxModel(config, files, encoder, merged, decoder, withPast);
+            binding = bindTo is ExecutionDevice device ? T5DeviceBinding.Create(device, cuda ?? new CudaSettings(), config.DecoderLayerCount) : null;
+            model = new T5OnnxModel(config, files, encoder, merged, decoder, withPast, binding);
             model.Validate();
             return model;
         }
@@ -83,6 +97,7 @@ internal sealed class T5OnnxModel : IEncoderDecoder, IDisposable
             }
             else
             {
+                binding?.Dispose();
                 foreach (InferenceSession session in opened)
                 {
                     session.Dispose();
@@ -129,6 +144,7 @@ internal sealed class T5OnnxModel : IEncoderDecoder, IDisposable
             DecoderInputAllocator.Dispose();
         }
 
+        Binding?.Dispose();
         Encoder.Dispose();
         MergedDecoder?.Dispose();
         Decoder?.Dispose();
@@ -145,6 +161,11 @@ internal sealed class T5OnnxModel : IEncoderDecoder, IDisposable
         long start = observer is null ? 0 : Stopwatch.GetTimestamp();
         try
         {
+            if (Binding is not null)
+            {
+                return T5DeviceBinding.Run(Encoder, binding: null, runOptions, T5OnnxNames.EncoderInputs, [ids, mask], T5OnnxNames.EncoderOutputs, Binding.DeviceMemory, firstOutputOnHost: false)[0];
+            }
+
             // The collection only disposes its values; the single output is handed over to the caller instead.
             return Encoder.Run(runOptions, T5OnnxNames.EncoderInputs, [ids, mask], T5OnnxNames.EncoderOutputs)[0];
         }
