@@ -72,8 +72,12 @@ public sealed class SynthIEExtractorOptions
     /// </summary>
     public long? CudaMemoryLimitBytes { get; init; }
 
-    /// <summary>Gets how ONNX Runtime's CUDA memory arena grows (default <see cref="CudaArenaExtendStrategy.NextPowerOfTwo"/>, ONNX Runtime's own). Used with <see cref="ExecutionDevice.Cuda"/> only.</summary>
-    public CudaArenaExtendStrategy CudaArenaExtendStrategy { get; init; }
+    /// <summary>
+    /// Gets whether ONNX Runtime's CUDA memory arena grows by exactly what is requested (<c>arena_extend_strategy</c>
+    /// <c>kSameAsRequested</c>) instead of by powers of two (<c>kNextPowerOfTwo</c>, ONNX Runtime's default and this
+    /// option's <see langword="false"/>). Used with <see cref="ExecutionDevice.Cuda"/> only.
+    /// </summary>
+    public bool CudaArenaGrowsAsRequested { get; init; }
 
     /// <summary>
     /// Gets whether the model runs with I/O binding, every tensor kept between runs in the device's memory

@@ -34,7 +34,7 @@ internal sealed class DeviceTableModel : IDisposable
             CudaDeviceId = options.CudaDeviceId,
             IntraOpThreads = options.IntraOpThreads,
             CudaMemoryLimitBytes = options.CudaMemoryLimitBytes,
-            CudaArenaExtendStrategy = options.CudaArenaExtendStrategy,
+            CudaArenaGrowsAsRequested = options.CudaArenaGrowsAsRequested,
             PreferMergedDecoder = decoder switch { "merged" => true, "pair" => false, _ => null },
             UseDeviceBinding = binding switch { "on" => true, "off" => false, _ => null },
         }));

@@ -142,7 +142,7 @@ internal sealed class ModelOptions
             Device = parse.GetValue(Device) == "cuda" ? ExecutionDevice.Cuda : ExecutionDevice.Cpu,
             CudaDeviceId = parse.GetValue(CudaDevice),
             CudaMemoryLimitBytes = parse.GetValue(CudaMemoryLimit) * (1L << 20),
-            CudaArenaExtendStrategy = parse.GetValue(CudaArena) == "as-requested" ? CudaArenaExtendStrategy.SameAsRequested : CudaArenaExtendStrategy.NextPowerOfTwo,
+            CudaArenaGrowsAsRequested = parse.GetValue(CudaArena) == "as-requested",
             IntraOpThreads = parse.GetValue(Threads),
             UseQuantizedModel = parse.GetValue(Quantized),
             TrieCacheDirectory = parse.GetValue(TrieCache) is { } cache ? Path.GetFullPath(cache) : null,

@@ -164,7 +164,7 @@ internal sealed class ModelSettings
     {
         bool cuda = options.Device == ExecutionDevice.Cuda;
         OnnxModelFiles files = OnnxModelFiles.Find(Directory, options.UseQuantizedModel, preferMerged: options.PreferMergedDecoder ?? !cuda);
-        var cudaSettings = new CudaSettings(options.CudaDeviceId, options.CudaMemoryLimitBytes, options.CudaArenaExtendStrategy);
+        var cudaSettings = new CudaSettings(options.CudaDeviceId, options.CudaMemoryLimitBytes, options.CudaArenaGrowsAsRequested);
         using SessionOptions sessionOptions = SessionOptionsFactory.Create(options.Device, options.IntraOpThreads, cudaSettings);
         ExecutionDevice? bindTo = options.UseDeviceBinding ?? cuda ? options.Device : null;
         return T5OnnxModel.Load(Config, files, sessionOptions, bindTo, cudaSettings);
@@ -228,12 +228,6 @@ internal sealed class ModelSettings
         {
             throw new ArgumentOutOfRangeException(nameof(options), limit,
                 $"SynthIEExtractorOptions.CudaMemoryLimitBytes is {limit}; it must be at least {MinCudaMemoryLimit} (1 MiB), or null for no limit.");
-        }
-
-        if (!Enum.IsDefined(options.CudaArenaExtendStrategy))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.CudaArenaExtendStrategy,
-                $"SynthIEExtractorOptions.CudaArenaExtendStrategy is {(int)options.CudaArenaExtendStrategy}; it must be NextPowerOfTwo or SameAsRequested.");
         }
 
         if (options.LengthPenalty is double penalty && !double.IsFinite(penalty))

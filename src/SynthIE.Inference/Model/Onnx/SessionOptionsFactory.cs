@@ -6,8 +6,8 @@ namespace SynthIE.Inference.Model.Onnx;
 /// <summary>The CUDA execution provider's settings: device ordinal and memory arena.</summary>
 /// <param name="DeviceId">The CUDA device ordinal.</param>
 /// <param name="MemoryLimitBytes">The arena's limit (<c>gpu_mem_limit</c>), or <see langword="null"/> for none.</param>
-/// <param name="ArenaExtendStrategy">How the arena grows (<c>arena_extend_strategy</c>).</param>
-internal sealed record CudaSettings(int DeviceId = 0, long? MemoryLimitBytes = null, CudaArenaExtendStrategy ArenaExtendStrategy = CudaArenaExtendStrategy.NextPowerOfTwo)
+/// <param name="ArenaGrowsAsRequested">Whether the arena grows by what is requested (<c>arena_extend_strategy</c> <c>kSameAsRequested</c>) rather than by powers of two.</param>
+internal sealed record CudaSettings(int DeviceId = 0, long? MemoryLimitBytes = null, bool ArenaGrowsAsRequested = false)
 {
     /// <summary>Gets the CUDA provider options ONNX Runtime reads, by their names.</summary>
     /// <returns>The options.</returns>
@@ -16,7 +16,7 @@ internal sealed record CudaSettings(int DeviceId = 0, long? MemoryLimitBytes = n
         var options = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["device_id"] = DeviceId.ToString(CultureInfo.InvariantCulture),
-            ["arena_extend_strategy"] = ArenaExtendStrategy == CudaArenaExtendStrategy.SameAsRequested ? "kSameAsRequested" : "kNextPowerOfTwo",
+            ["arena_extend_strategy"] = ArenaGrowsAsRequested ? "kSameAsRequested" : "kNextPowerOfTwo",
         };
         if (MemoryLimitBytes is long limit)
         {
