@@ -18,20 +18,3 @@ internal interface IEncoderDecoder
     /// <returns>The encoded batch, owned by the caller.</returns>
     IEncodedBatch Encode(PaddedBatch batch, IGenerationObserver? observer, CancellationToken cancellationToken);
 }
-
-/// <summary>The encoder's output for one batch; decoders created from it read it, so it must outlive them.</summary>
-internal interface IEncodedBatch : IDisposable
-{
-    /// <summary>Gets the number of batch items.</summary>
-    int ItemCount { get; }
-
-    /// <summary>Creates a decoder with <paramref name="rowsPerItem"/> rows per item (row <c>b*K+k</c> = beam <c>k</c> of item <c>b</c>).</summary>
-    /// <param name="rowsPerItem">Rows per batch item (the number of beams).</param>
-    /// <returns>The decoder, owned by the caller.</returns>
-    IDecoderSession CreateDecoder(int rowsPerItem);
-}
-
-/// <summary>A decoder over one encoded batch that holds native resources (its key/value cache).</summary>
-internal interface IDecoderSession : IDecoderStep, IDisposable
-{
-}
