@@ -81,7 +81,7 @@ def export(model, path):
     add("shared.ids", model.input_vocab.to(torch.int32), "int32")
     add("shared.rows", model.shared.weight, "float16")
     add("lm_head.ids", model.target_vocab.to(torch.int32), "int32")
-    add("lm_head.rows", model.lm_head.weight, "float16")
+    add("lm_head.rows", model.lm_head_weight(), "float16")  # tied training: the scaled embedding rows
     add("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", model.enc_bias.weight, "float16")
     add("decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", model.dec_bias.weight, "float16")
     for stack, blocks in (("encoder", model.encoder), ("decoder", model.decoder)):
@@ -139,6 +139,9 @@ def main():
     ap.add_argument("--d-ff", type=int, default=256)
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--layers", type=int, default=2)
+    ap.add_argument("--dropout", type=float, default=0.1, help="dropout in training only (the exported graphs have none)")
+    ap.add_argument("--untied", action="store_true", help="train a separate lm_head instead of tying it to the embedding")
+    ap.add_argument("--unk-rate", type=float, default=0.03, help="share of input tokens replaced by <unk> in training")
     ap.add_argument("--checkpoint-every", type=int, default=100)
     ap.add_argument("--export-only", action="store_true")
     ap.add_argument("--resume", action="store_true",
@@ -152,8 +155,8 @@ def main():
     os.makedirs(args.work, exist_ok=True)
     vocab = json.load(open(os.path.join(args.data, "vocab.json")))
     c = Config(d_model=args.d_model, d_kv=args.d_model // args.heads, num_heads=args.heads, d_ff=args.d_ff,
-               num_layers=args.layers, num_decoder_layers=args.layers)
-    model = DemoT5(c, vocab["input_ids"], vocab["target_ids"])
+               num_layers=args.layers, num_decoder_layers=args.layers, dropout=args.dropout)
+    model = DemoT5(c, vocab["input_ids"], vocab["target_ids"], tied=not args.untied)
     ckpt_path = os.path.join(args.work, "checkpoint.pt")
     if args.export_only:
         model.load_state_dict(torch.load(ckpt_path)["model"])
@@ -201,7 +204,7 @@ def main():
         model.train()
         for g in opt.param_groups:
             g["lr"] = lr_at(step)
-        loss = loss_of(model, *collate(train, idx, rng, 0.03))
+        loss = loss_of(model, *collate(train, idx, rng, args.unk_rate))
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
