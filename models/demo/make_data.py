@@ -462,7 +462,7 @@ def main():
     ap.add_argument("--data-out", default=os.path.join(HERE, ".data"))
     ap.add_argument("--train", type=int, default=60000)
     ap.add_argument("--eval", type=int, default=1000)
-    ap.add_argument("--counterfactual", type=float, default=0.5,
+    ap.add_argument("--counterfactual", type=float, default=0.0,
                     help="share of the training texts drawn from counterfactual worlds (random same-kind pairings; see counterfactual_facts)")
     ap.add_argument("--worlds", type=int, default=20, help="how many counterfactual worlds those texts come from")
     ap.add_argument("--print-sample", type=int, default=0,
