@@ -37,7 +37,8 @@ public sealed class DemoModelExtractionTests : IClassFixture<DemoModelFixture>
         },
         {
             // "Ulm | country | Germany" is a held-out fact (never in a training text). Chosen honestly: of the 101
-            // held-out facts it is one of the two the model got right in every evaluation text that had them.
+            // held-out facts it is one of the two an earlier checkpoint (step 2847) got right in every evaluation text
+            // that had them.
             "Albert Einstein was born in Ulm, a city in Germany.",
             ["Albert_Einstein (Q937) | place of birth (P19) | Ulm (Q3012)", "Ulm (Q3012) | country (P17) | Germany (Q183)"]
         },
