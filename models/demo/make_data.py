@@ -414,6 +414,28 @@ def join_and(items):
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def counterfactual_facts(ents, facts, rng, forbidden, p_keep=0.35):
+    """One counterfactual world for training texts only: every fact's subject and object are replaced, each with
+    probability 1 - p_keep, by a random entity of the same kind (a person by a person, a city by a city, ...), so that
+    the text, not a memorized association, is the only way to tell which entities a fact links. Facts in `forbidden`
+    (the held-out true facts) are never produced; neither are facts linking an entity to itself."""
+    by_kind = {}
+    for label in sorted(ents):
+        by_kind.setdefault(ents[label].kind, []).append(label)
+    out = []
+    seen = set()
+    for s, p, o in facts:
+        for _ in range(5):
+            s2 = s if rng.random() < p_keep else rng.choice(by_kind[ents[s].kind])
+            o2 = o if rng.random() < p_keep else rng.choice(by_kind[ents[o].kind])
+            f = (s2, p, o2)
+            if s2 != o2 and f not in forbidden and f not in seen:
+                seen.add(f)
+                out.append(f)
+                break
+    return out
+
+
 def split_templates(rng):
     """20% of every template list (rounded up, at least one kept for training) is held out for evaluation."""
     train, held = {}, {}
@@ -440,6 +462,9 @@ def main():
     ap.add_argument("--data-out", default=os.path.join(HERE, ".data"))
     ap.add_argument("--train", type=int, default=60000)
     ap.add_argument("--eval", type=int, default=1000)
+    ap.add_argument("--counterfactual", type=float, default=0.0,
+                    help="share of the training texts drawn from counterfactual worlds (random same-kind pairings; see counterfactual_facts)")
+    ap.add_argument("--worlds", type=int, default=20, help="how many counterfactual worlds those texts come from")
     ap.add_argument("--print-sample", type=int, default=0,
                     help="only print N training examples (names and target ids) as JSON, for the C# LinearizationFormatter check")
     args = ap.parse_args()
@@ -495,14 +520,28 @@ def main():
 
     gen = Generator(ents, facts, random.Random(SEED + 1), train_t, train_facts, [])
     gen.required_set = set()
+    # Counterfactual worlds (training texts only; the world and facts.tsv stay true): built from the training facts,
+    # never producing a held-out true fact.
+    cf_rng = random.Random(SEED + 3)
+    cf_gens = []
+    for _ in range(args.worlds if args.counterfactual > 0 else 0):
+        cf = counterfactual_facts(ents, sorted(train_facts), cf_rng, held_facts)
+        g = Generator(ents, cf, random.Random(cf_rng.randrange(1 << 30)), train_t, set(cf), [])
+        g.required_set = set()
+        cf_gens.append(g)
+    pick = random.Random(SEED + 4)
     seen_texts = set()
     train = []
+    n_cf = 0
     while len(train) < args.train:
-        r = gen.text()
+        counterfactual = cf_gens and pick.random() < args.counterfactual
+        r = (pick.choice(cf_gens) if counterfactual else gen).text()
         if r is None or r[0] in seen_texts:
             continue
+        assert not any(f in held_facts for f in r[1]), r
         seen_texts.add(r[0])
         train.append(example(*r))
+        n_cf += bool(counterfactual)
     evalgen = Generator(ents, facts, random.Random(SEED + 2), held_t, set(facts), held_facts)
     evalgen.required_set = held_facts
     evals = []
@@ -538,7 +577,7 @@ def main():
     with open(os.path.join(args.data_out, "vocab.json"), "w") as f:
         json.dump({"target_ids": sorted(target_ids), "input_ids": sorted(input_ids)}, f)
     held_count = sum(len(v) for v in held_t.values())
-    print(f"train: {len(train)} texts ({len(train_facts)} facts); eval: {len(evals)} texts ({len(held_facts)} held-out facts); "
+    print(f"train: {len(train)} texts ({len(train_facts)} true facts; {n_cf} texts from {len(cf_gens)} counterfactual worlds); eval: {len(evals)} texts ({len(held_facts)} held-out facts); "
           f"templates: {sum(len(v) for v in train_t.values())} train, {held_count} held out; "
           f"target vocabulary {len(target_ids)} ids, input vocabulary {len(input_ids)} ids")
     lens = sorted(len(ex["input_ids"]) for ex in train)

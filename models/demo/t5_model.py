@@ -8,6 +8,10 @@ Vocabulary trick: the model only has rows for the ids it can meet. The embedding
 (ids seen in inputs, plus every target id); any other input id uses the row of id 2 (<unk>). lm_head holds the rows of
 `target_vocab`; every other id has a zero row (logit exactly 0), so the full 32,128-way softmax is
 softmax([logits over target_vocab, 0 × (32,128 − |target_vocab|)]), which `log_probs` computes exactly and cheaply.
+
+Tied output layer (training): with `tied=True` the lm_head row of each target id is d_model^-0.5 × that id's embedding
+row (as the original T5 ties them), which helps the model copy names from its input. The exported graph is still
+T5 v1.1's untied lm_head without rescaling: its rows are simply those products (`lm_head_weight()`), the same function.
 """
 import math
 
@@ -120,9 +124,10 @@ class Block(nn.Module):
 
 
 class DemoT5(nn.Module):
-    def __init__(self, c, input_vocab, target_vocab):
+    def __init__(self, c, input_vocab, target_vocab, tied=False):
         super().__init__()
         self.c = c
+        self.tied = tied
         input_vocab = sorted(set(input_vocab) | set(target_vocab) | {0, 1, UNK})
         self.register_buffer("input_vocab", torch.tensor(input_vocab, dtype=torch.long))
         self.register_buffer("target_vocab", torch.tensor(sorted(set(target_vocab)), dtype=torch.long))
@@ -134,8 +139,12 @@ class DemoT5(nn.Module):
         self.register_buffer("col_of_id", col)
         self.shared = nn.Embedding(len(input_vocab), c.d_model)
         nn.init.normal_(self.shared.weight, std=1.0)
-        self.lm_head = nn.Linear(c.d_model, len(self.target_vocab), bias=False)
-        nn.init.normal_(self.lm_head.weight, std=c.d_model ** -0.5)
+        if tied:
+            self.register_buffer("target_rows", self.row_of_id[self.target_vocab].clone())
+            self.lm_head = None
+        else:
+            self.lm_head = nn.Linear(c.d_model, len(self.target_vocab), bias=False)
+            nn.init.normal_(self.lm_head.weight, std=c.d_model ** -0.5)
         self.enc_bias = nn.Embedding(c.num_buckets, c.num_heads)
         self.dec_bias = nn.Embedding(c.num_buckets, c.num_heads)
         self.encoder = nn.ModuleList(Block(c, False) for _ in range(c.num_layers))
@@ -180,16 +189,22 @@ class DemoT5(nn.Module):
             x = block(x, self_bias, enc, cross_bias)
         return self.drop(self.dec_final(x))
 
+    def lm_head_weight(self):
+        """The lm_head rows of target_vocab ([len(target_vocab), d_model]); tied: the scaled embedding rows."""
+        if self.tied:
+            return self.shared.weight[self.target_rows] * (self.c.d_model ** -0.5)
+        return self.lm_head.weight
+
     def log_probs_compact(self, states):
         """Log-probabilities over [target_vocab..., 'any other id'] (the last column: log of their summed probability)."""
-        logits = self.lm_head(states)
+        logits = F.linear(states, self.lm_head_weight())
         unused = torch.full(logits.shape[:-1] + (1,), self.log_unused, dtype=logits.dtype)
         return torch.log_softmax(torch.cat([logits, unused], dim=-1), dim=-1)
 
     def full_logits(self, states):
         """Logits over all vocab_size ids, as the exported graph computes them."""
         out = torch.zeros(states.shape[:-1] + (self.c.vocab_size,))
-        out[..., self.target_vocab] = self.lm_head(states)
+        out[..., self.target_vocab] = F.linear(states, self.lm_head_weight())
         return out
 
 

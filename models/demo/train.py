@@ -81,7 +81,7 @@ def export(model, path):
     add("shared.ids", model.input_vocab.to(torch.int32), "int32")
     add("shared.rows", model.shared.weight, "float16")
     add("lm_head.ids", model.target_vocab.to(torch.int32), "int32")
-    add("lm_head.rows", model.lm_head.weight, "float16")
+    add("lm_head.rows", model.lm_head_weight(), "float16")  # tied training: the scaled embedding rows
     add("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", model.enc_bias.weight, "float16")
     add("decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", model.dec_bias.weight, "float16")
     for stack, blocks in (("encoder", model.encoder), ("decoder", model.decoder)):
@@ -139,6 +139,11 @@ def main():
     ap.add_argument("--d-ff", type=int, default=256)
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--layers", type=int, default=2)
+    ap.add_argument("--dropout", type=float, default=0.0, help="dropout in training only (the exported graphs have none)")
+    ap.add_argument("--emb-lr-scale", type=float, default=1.0, help="learning-rate factor of the embedding (0: sqrt(d_model))")
+    ap.add_argument("--tied", action="store_true",
+                    help="tie the lm_head to the embedding (rows = d_model^-0.5 x embedding rows; exported as untied rows)")
+    ap.add_argument("--unk-rate", type=float, default=0.03, help="share of input tokens replaced by <unk> in training")
     ap.add_argument("--checkpoint-every", type=int, default=100)
     ap.add_argument("--export-only", action="store_true")
     ap.add_argument("--resume", action="store_true",
@@ -152,8 +157,8 @@ def main():
     os.makedirs(args.work, exist_ok=True)
     vocab = json.load(open(os.path.join(args.data, "vocab.json")))
     c = Config(d_model=args.d_model, d_kv=args.d_model // args.heads, num_heads=args.heads, d_ff=args.d_ff,
-               num_layers=args.layers, num_decoder_layers=args.layers)
-    model = DemoT5(c, vocab["input_ids"], vocab["target_ids"])
+               num_layers=args.layers, num_decoder_layers=args.layers, dropout=args.dropout)
+    model = DemoT5(c, vocab["input_ids"], vocab["target_ids"], tied=args.tied)
     ckpt_path = os.path.join(args.work, "checkpoint.pt")
     if args.export_only:
         model.load_state_dict(torch.load(ckpt_path)["model"])
@@ -167,7 +172,13 @@ def main():
     print(f"model: d_model {c.d_model}, {c.num_layers}+{c.num_decoder_layers} layers, {c.num_heads} heads of {c.d_kv}, d_ff {c.d_ff}; "
           f"{n_params} trained parameters; input rows {len(model.input_vocab)}, output rows {len(model.target_vocab)}; "
           f"{len(train)} training texts", flush=True)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98))
+    # The embedding rows start at std 1 (T5's init), the other weights near d_model^-0.5, and Adam moves every weight by
+    # about lr a step: with --tied, --emb-lr-scale 0 (sqrt(d_model)) lets the embedding, which is then also the output
+    # layer, change as fast, relative to its size, as the rest. The default (1) is the committed model's plain AdamW.
+    emb_scale = args.emb_lr_scale if args.emb_lr_scale > 0 else math.sqrt(c.d_model)
+    groups = [{"params": [model.shared.weight], "scale": emb_scale},
+              {"params": [p for n, p in model.named_parameters() if n != "shared.weight"], "scale": 1.0}]
+    opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98))
 
     first = 0
     start = time.time()
@@ -200,8 +211,8 @@ def main():
         idx = queue.pop()
         model.train()
         for g in opt.param_groups:
-            g["lr"] = lr_at(step)
-        loss = loss_of(model, *collate(train, idx, rng, 0.03))
+            g["lr"] = lr_at(step) * g["scale"]
+        loss = loss_of(model, *collate(train, idx, rng, args.unk_rate))
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
