@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace SynthIE.Inference.Evaluation;
@@ -16,18 +15,7 @@ internal sealed class FactsPredictionLineReader : IPredictionLineReader
     public DocumentPrediction Read(JsonLineLocation location, JsonElement line)
     {
         string id = location.RequiredId(line, "id");
-        JsonElement facts = location.RequiredArray(line, "facts", string.Empty);
-        var triplets = new LabelTriplet[facts.GetArrayLength()];
-        int index = 0;
-        foreach (JsonElement fact in facts.EnumerateArray())
-        {
-            string where = string.Create(CultureInfo.InvariantCulture, $"\"facts\"[{index}]");
-            location.RequireObject(fact, where);
-            triplets[index++] = new LabelTriplet(
-                location.TripletPartName(fact, "subject", "label", where),
-                location.TripletPartName(fact, "relation", "label", where),
-                location.TripletPartName(fact, "object", "label", where));
-        }
+        LabelTriplet[] triplets = location.RequiredTriplets(line, "facts", "relation", "label");
 
         return DocumentPrediction.FromFacts(id, triplets, ReadParsedCleanly(location, line), location.ToString());
     }

@@ -81,21 +81,6 @@ public static class GoldReader
         return new GoldDocument(id, text, ReadTriplets(location, root, "triples"), location.ToString());
     }
 
-    private static LabelTriplet[] ReadTriplets(JsonLineLocation location, JsonElement root, string field)
-    {
-        JsonElement array = location.RequiredArray(root, field, string.Empty);
-        var triplets = new LabelTriplet[array.GetArrayLength()];
-        int index = 0;
-        foreach (JsonElement triplet in array.EnumerateArray())
-        {
-            string where = string.Create(CultureInfo.InvariantCulture, $"\"{field}\"[{index}]");
-            location.RequireObject(triplet, where);
-            triplets[index++] = new LabelTriplet(
-                location.TripletPartName(triplet, "subject", "surfaceform", where),
-                location.TripletPartName(triplet, "predicate", "surfaceform", where),
-                location.TripletPartName(triplet, "object", "surfaceform", where));
-        }
-
-        return triplets;
-    }
+    private static LabelTriplet[] ReadTriplets(JsonLineLocation location, JsonElement root, string field) =>
+        location.RequiredTriplets(root, field, "predicate", "surfaceform");
 }

@@ -99,6 +99,33 @@ internal readonly record struct JsonLineLocation(string FilePath, int LineNumber
         return id;
     }
 
+    /// <summary>
+    /// Reads a required array of triplet objects, each with three parts holding a non-empty name:
+    /// <c>owner.field[i].subject|relation|object.nameField</c>.
+    /// </summary>
+    /// <param name="owner">The object holding the array.</param>
+    /// <param name="field">The array's field (<c>facts</c>, <c>triples</c>, <c>triplets</c>).</param>
+    /// <param name="relationPart">The relation part's name (<c>relation</c> or <c>predicate</c>).</param>
+    /// <param name="nameField">The name field of each part (<c>label</c>, <c>surfaceform</c>).</param>
+    /// <returns>The triplets, in order.</returns>
+    public LabelTriplet[] RequiredTriplets(JsonElement owner, string field, string relationPart, string nameField)
+    {
+        JsonElement array = RequiredArray(owner, field, string.Empty);
+        var triplets = new LabelTriplet[array.GetArrayLength()];
+        int index = 0;
+        foreach (JsonElement triplet in array.EnumerateArray())
+        {
+            string where = string.Create(CultureInfo.InvariantCulture, $"\"{field}\"[{index}]");
+            RequireObject(triplet, where);
+            triplets[index++] = new LabelTriplet(
+                TripletPartName(triplet, "subject", nameField, where),
+                TripletPartName(triplet, relationPart, nameField, where),
+                TripletPartName(triplet, "object", nameField, where));
+        }
+
+        return triplets;
+    }
+
     /// <summary>Gets the name of one part of a triplet: <c>owner.part.field</c>, a non-empty string.</summary>
     /// <param name="triplet">The triplet object.</param>
     /// <param name="part">The part (<c>subject</c>, <c>predicate</c>, <c>relation</c>, <c>object</c>).</param>
