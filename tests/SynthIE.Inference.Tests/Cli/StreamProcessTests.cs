@@ -87,7 +87,9 @@ public sealed class StreamProcessTests : IClassFixture<CliModelFixture>
     [Fact]
     public async Task A_closed_stdout_pipe_ends_the_run_with_exit_141_and_one_line()
     {
-        string[] texts = [.. Enumerable.Range(0, 40).Select(i => $"Text {i}: Paris is the capital of France.")];
+        // Far more output than a pipe buffers (64 KiB on Linux; ~1.7 KB a line): the tool must still be writing when the
+        // reader closes, else it could finish into the buffer and rightly exit 0.
+        string[] texts = [.. Enumerable.Range(0, 400).Select(i => $"Text {i}: Paris is the capital of France.")];
         using Process process = ToolProcess.Start(["extract", "-m", _fixture.ModelDirectory, "--max-new-tokens", "8", "--beams", "1", "--batch-size", "1", "-q", .. texts]);
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(Bound);
