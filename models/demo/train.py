@@ -5,7 +5,8 @@
     /usr/bin/python3 models/demo/train.py              # trains, checkpoints to models/demo/.work/, writes the weights
     /usr/bin/python3 models/demo/train.py --export-only  # weights file from the last checkpoint
 
-Seeded (torch, python); 2 threads (torch.set_num_threads). The weights file (models/demo/synthie-demo.weights) is the
+Seeded (torch, python). By default two data-parallel processes of one thread each (--processes, --threads), their
+gradients averaged every step. The weights file (models/demo/synthie-demo.weights) is the
 format SynthIE.Inference.TestModels' T5TrainedWeights reads; see models/README.md.
 """
 import argparse
@@ -196,7 +197,7 @@ def run(rank, args):
               f"{len(train)} training texts", flush=True)
     # The embedding rows start at std 1 (T5's init), the other weights near d_model^-0.5, and Adam moves every weight by
     # about lr a step: with --tied, --emb-lr-scale 0 (sqrt(d_model)) lets the embedding, which is then also the output
-    # layer, change as fast, relative to its size, as the rest. The default (1) is the committed model's plain AdamW.
+    # layer, change as fast, relative to its size, as the rest (the default; the first demo model used a plain 1).
     emb_scale = args.emb_lr_scale if args.emb_lr_scale > 0 else math.sqrt(c.d_model)
     groups = [{"params": [model.shared.weight], "scale": emb_scale},
               {"params": [p for n, p in model.named_parameters() if n != "shared.weight"], "scale": 1.0}]

@@ -34,9 +34,9 @@ public sealed class DemoModelExtractionTests : IClassFixture<DemoModelFixture>
             ["Pablo_Picasso (Q5593) | occupation (P106) | Painter (Q1028181)", "Pablo_Picasso (Q5593) | place of birth (P19) | Málaga (Q8851)"]
         },
         {
-            // "Ulm | country | Germany" is a held-out fact (never in a training text). Chosen honestly: of the 101
-            // held-out facts it is one of the two an earlier checkpoint (step 2847) got right in every evaluation text
-            // that had them.
+            // "Ulm | country | Germany" is a held-out fact (never in a training text), chosen on an earlier model before
+            // this one was trained. The committed model gets it in 14 of the 16 evaluation texts that state it (and 1,189
+            // of the 1,283 held-out fact occurrences of the evaluation set): a fact it usually reads, not a sure one.
             "Albert Einstein was born in Ulm, a city in Germany.",
             ["Albert_Einstein (Q937) | place of birth (P19) | Ulm (Q3012)", "Ulm (Q3012) | country (P17) | Germany (Q183)"]
         },
