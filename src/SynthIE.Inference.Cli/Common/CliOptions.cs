@@ -97,6 +97,10 @@ internal static class CliOptions
     public static Option<bool> Flag(string name, string description, params string[] aliases) =>
         new(name, aliases) { Description = description };
 
+    /// <summary>The <c>--quiet</c> (<c>-q</c>) flag every command that reports progress takes.</summary>
+    /// <returns>The option.</returns>
+    public static Option<bool> Quiet() => Flag("--quiet", "Nothing on standard error but errors.", "-q");
+
     private static int? ParseInt(ArgumentResult result, string name, int minimum)
     {
         string token = Token(result);

@@ -28,7 +28,7 @@ internal sealed class EvalCommand
     private readonly Option<string> _format = CliOptions.Choice("--format", "Report format on standard output", "text", "text", "json");
     private readonly Option<int?> _top = CliOptions.Int("--top", "Print only the N relations with the most gold triplets (default: all).", 0);
     private readonly Option<bool> _noProgress = CliOptions.Flag("--no-progress", "No live progress bar: plain progress lines on standard error.");
-    private readonly Option<bool> _quiet = CliOptions.Flag("--quiet", "Nothing on standard error but errors.", "-q");
+    private readonly Option<bool> _quiet = CliOptions.Quiet();
 
     /// <summary>Builds the command.</summary>
     /// <param name="context">The context the action runs with.</param>

@@ -28,7 +28,7 @@ internal sealed class ExtractCommand
     private readonly Option<string?> _shard = CliOptions.Path("--shard", "Extract one shard of --input: I/N (document k goes to shard k mod N, from 0), or auto (Slurm array, Kubernetes Indexed Job or AWS Batch index); --output is then a template with {shard}, and an existing shard file is continued.", "I/N|auto");
     private readonly Option<int?> _shardCount = CliOptions.Int("--shard-count", "The number of shards, for --shard auto under Kubernetes or AWS Batch (their index variables do not say it).", 1, "N");
     private readonly Option<bool> _noProgress = CliOptions.Flag("--no-progress", "No live progress bar: plain progress lines on standard error.");
-    private readonly Option<bool> _quiet = CliOptions.Flag("--quiet", "Nothing on standard error but errors.", "-q");
+    private readonly Option<bool> _quiet = CliOptions.Quiet();
 
     /// <summary>Builds the command.</summary>
     /// <param name="context">The context the action runs with.</param>

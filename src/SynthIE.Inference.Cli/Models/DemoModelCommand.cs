@@ -13,11 +13,11 @@ namespace SynthIE.Inference.Cli.Models;
 /// </summary>
 internal sealed class DemoModelCommand
 {
-    private readonly Option<string?> _output = CliOptions.Path("--output", "The model folder to write (created; must be empty unless --overwrite).", "DIR", "-o");
+    private readonly Option<string?> _output = ModelFolderFiles.OutputOption();
     private readonly Option<string?> _weights = CliOptions.Path("--weights", "A weights file written by models/demo/train.py (default: the tool's own demo weights).", "FILE");
-    private readonly Option<string?> _tokenizer = CliOptions.Path("--tokenizer", "T5 tokenizer to copy in (spiece.model, tokenizer.json, or a folder with one); default: the shared T5 tokenizer when found.", "PATH");
-    private readonly Option<bool> _overwrite = CliOptions.Flag("--overwrite", "Write into a folder that is not empty (files of the same names are replaced).");
-    private readonly Option<bool> _quiet = CliOptions.Flag("--quiet", "Nothing on standard error but errors.", "-q");
+    private readonly Option<string?> _tokenizer = ModelFolderFiles.TokenizerOption();
+    private readonly Option<bool> _overwrite = ModelFolderFiles.OverwriteOption();
+    private readonly Option<bool> _quiet = CliOptions.Quiet();
 
     /// <summary>Builds the command.</summary>
     /// <param name="context">The context the action runs with.</param>

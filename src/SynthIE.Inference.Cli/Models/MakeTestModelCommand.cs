@@ -13,17 +13,17 @@ namespace SynthIE.Inference.Cli.Models;
 /// </summary>
 internal sealed class MakeTestModelCommand
 {
-    private readonly Option<string?> _output = CliOptions.Path("--output", "The model folder to write (created; must be empty unless --overwrite).", "DIR", "-o");
+    private readonly Option<string?> _output = ModelFolderFiles.OutputOption();
     private readonly Option<string> _preset = CliOptions.Choice("--preset", "Model shape: tiny (d_model 32, 2+2 layers, ~30 MB), base (flan-t5-base, ~1 GB), large (flan-t5-large, ~3 GB)", "tiny", "tiny", "base", "large");
     private readonly Option<int> _seed = CliOptions.Int("--seed", "Seed of the weights (the same options give the same files).", 0, 1);
-    private readonly Option<string?> _tokenizer = CliOptions.Path("--tokenizer", "T5 tokenizer to copy in (spiece.model, tokenizer.json, or a folder with one); default: the shared T5 tokenizer when found.", "PATH");
+    private readonly Option<string?> _tokenizer = ModelFolderFiles.TokenizerOption();
     private readonly Option<string> _linearization = CliOptions.Choice("--linearization", "The linearization written to synthie.json", "fully_expanded", "fully_expanded", "subject_collapsed", "fully_expanded_et");
     private readonly Option<double?> _lengthPenalty = CliOptions.Double("--length-penalty", "Length penalty written to synthie.json (default 1.0).");
     private readonly Option<string?> _world = CliOptions.Path("--world", "World folder to copy into the model (as world/, named in synthie.json).", "DIR");
     private readonly Option<bool> _demoWorld = CliOptions.Flag("--demo-world", "Copy the tool's demo world (about 480 entities, 30 relations) into the model.");
     private readonly Option<string?> _name = CliOptions.Path("--name", "Model name written to synthie.json.", "NAME");
-    private readonly Option<bool> _overwrite = CliOptions.Flag("--overwrite", "Write into a folder that is not empty (files of the same names are replaced).");
-    private readonly Option<bool> _quiet = CliOptions.Flag("--quiet", "Nothing on standard error but errors.", "-q");
+    private readonly Option<bool> _overwrite = ModelFolderFiles.OverwriteOption();
+    private readonly Option<bool> _quiet = CliOptions.Quiet();
 
     /// <summary>Builds the command.</summary>
     /// <param name="context">The context the action runs with.</param>

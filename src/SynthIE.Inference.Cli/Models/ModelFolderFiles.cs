@@ -1,3 +1,4 @@
+using System.CommandLine;
 using SynthIE.Inference.Cli.Common;
 using SynthIE.Inference.TestModels.T5;
 
@@ -6,6 +7,21 @@ namespace SynthIE.Inference.Cli.Models;
 /// <summary>What the model-writing commands share: checking the output folder and the tokenizer, copying the tokenizer.</summary>
 internal static class ModelFolderFiles
 {
+    /// <summary>The <c>--output</c> (<c>-o</c>) option: the model folder to write.</summary>
+    /// <returns>The option.</returns>
+    public static Option<string?> OutputOption() =>
+        CliOptions.Path("--output", "The model folder to write (created; must be empty unless --overwrite).", "DIR", "-o");
+
+    /// <summary>The <c>--tokenizer</c> option: the T5 tokenizer copied into the model.</summary>
+    /// <returns>The option.</returns>
+    public static Option<string?> TokenizerOption() =>
+        CliOptions.Path("--tokenizer", "T5 tokenizer to copy in (spiece.model, tokenizer.json, or a folder with one); default: the shared T5 tokenizer when found.", "PATH");
+
+    /// <summary>The <c>--overwrite</c> flag: write into a folder that is not empty.</summary>
+    /// <returns>The option.</returns>
+    public static Option<bool> OverwriteOption() =>
+        CliOptions.Flag("--overwrite", "Write into a folder that is not empty (files of the same names are replaced).");
+
     /// <summary>Checks that <paramref name="output"/> can receive a model: not a file, and empty unless overwriting.</summary>
     /// <param name="output">The folder (full path).</param>
     /// <param name="overwrite">Whether a folder that is not empty may be written into.</param>

@@ -22,7 +22,7 @@ internal sealed class MergeCommand
     private readonly Option<int?> _shardCount = CliOptions.Int("--shard-count", "The number of shards.", 1, "N");
     private readonly Option<string?> _output = CliOptions.Path("--output", "The merged file.", "FILE", "-o");
     private readonly Option<bool> _overwrite = CliOptions.Flag("--overwrite", "Replace an existing --output file.");
-    private readonly Option<bool> _quiet = CliOptions.Flag("--quiet", "Nothing on standard error but errors.", "-q");
+    private readonly Option<bool> _quiet = CliOptions.Quiet();
 
     /// <summary>Builds the command.</summary>
     /// <param name="context">The context the action runs with.</param>

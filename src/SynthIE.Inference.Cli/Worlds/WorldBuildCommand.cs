@@ -27,7 +27,7 @@ internal sealed class WorldBuildCommand
     private readonly Option<string?> _cacheDirectory = CliOptions.Path("--cache-dir", "Where the trie files go (default: where extract looks: .synthie-cache in the world folder when the model folder holds it, else in the model folder).", "DIR");
     private readonly Option<bool> _rebuild = CliOptions.Flag("--rebuild", "Build the tries again even when the cache files are current.");
     private readonly Option<bool> _noProgress = CliOptions.Flag("--no-progress", "No spinner: plain lines on standard error.");
-    private readonly Option<bool> _quiet = CliOptions.Flag("--quiet", "Nothing on standard error but errors.", "-q");
+    private readonly Option<bool> _quiet = CliOptions.Quiet();
 
     /// <summary>Builds the command.</summary>
     /// <param name="context">The context the action runs with.</param>

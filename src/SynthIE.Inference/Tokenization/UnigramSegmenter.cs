@@ -35,35 +35,18 @@ internal sealed class UnigramSegmenter
     /// <summary>Segments <paramref name="text"/> and appends the piece ids to <paramref name="ids"/>.</summary>
     public void Segment(ReadOnlySpan<byte> text, ref PooledBuffer<int> ids)
     {
-        int size = text.Length;
-        if (size == 0)
-        {
-            return;
-        }
-
-        float[] bestScore = ScratchArrays.Rent<float>(size + 1);
-        int[] bestStart = ScratchArrays.Rent<int>(size + 1);
-        int[] bestId = ScratchArrays.Rent<int>(size + 1);
-        try
-        {
-            bestStart.AsSpan(0, size + 1).Fill(-1);
-            bestScore[0] = 0;
-            Lattice(text, bestScore, bestStart, bestId);
-            Backtrack(size, bestStart, bestId, ref ids);
-        }
-        finally
-        {
-            ScratchArrays.Return(bestScore);
-            ScratchArrays.Return(bestStart);
-            ScratchArrays.Return(bestId);
-        }
+        PooledBuffer<int> noEnds = default;
+        Segment(text, ref ids, ref noEnds, withEnds: false);
     }
 
     /// <summary>
     /// Segments <paramref name="text"/> as <see cref="Segment(ReadOnlySpan{byte}, ref PooledBuffer{int})"/> does, and also appends, per piece, the position in
     /// <paramref name="text"/> where it ends (a merged run of unknown characters ends where its last one does).
     /// </summary>
-    public void Segment(ReadOnlySpan<byte> text, ref PooledBuffer<int> ids, ref PooledBuffer<int> ends)
+    public void Segment(ReadOnlySpan<byte> text, ref PooledBuffer<int> ids, ref PooledBuffer<int> ends) =>
+        Segment(text, ref ids, ref ends, withEnds: true);
+
+    private void Segment(ReadOnlySpan<byte> text, ref PooledBuffer<int> ids, ref PooledBuffer<int> ends, bool withEnds)
     {
         int size = text.Length;
         if (size == 0)
@@ -81,22 +64,10 @@ internal sealed class UnigramSegmenter
             Lattice(text, bestScore, bestStart, bestId);
             int first = ids.Count;
             Backtrack(size, bestStart, bestId, ref ids);
-            int count = ids.Count - first;
-            ends.EnsureCapacity(ends.Count + count);
-            int write = ends.Count + count;
-            bool previousUnknown = false;
-            for (int end = size; end > 0; end = bestStart[end])
+            if (withEnds)
             {
-                bool unknown = bestId[end] == _unknownId;
-                if (!(unknown && previousUnknown))
-                {
-                    ends.Array[--write] = end;
-                }
-
-                previousUnknown = unknown;
+                AppendEnds(size, bestStart, bestId, ids.Count - first, ref ends);
             }
-
-            ends.Count += count;
         }
         finally
         {
@@ -104,6 +75,26 @@ internal sealed class UnigramSegmenter
             ScratchArrays.Return(bestStart);
             ScratchArrays.Return(bestId);
         }
+    }
+
+    /// <summary>Appends the end position of each of the <paramref name="count"/> pieces the backtrack wrote, in text order.</summary>
+    private void AppendEnds(int size, int[] bestStart, int[] bestId, int count, ref PooledBuffer<int> ends)
+    {
+        ends.EnsureCapacity(ends.Count + count);
+        int write = ends.Count + count;
+        bool previousUnknown = false;
+        for (int end = size; end > 0; end = bestStart[end])
+        {
+            bool unknown = bestId[end] == _unknownId;
+            if (!(unknown && previousUnknown))
+            {
+                ends.Array[--write] = end;
+            }
+
+            previousUnknown = unknown;
+        }
+
+        ends.Count += count;
     }
 
     private void Lattice(ReadOnlySpan<byte> text, float[] bestScore, int[] bestStart, int[] bestId)

@@ -92,13 +92,9 @@ internal static class JsonCatalogReader
                 throw new WorldFileException(path, 1, "expected a JSON object (id → label) or a list of names.");
             }
         }
-        catch (JsonException exception)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
-            throw new WorldFileException(path, (exception.LineNumber ?? -1) + 1, $"malformed JSON ({exception.Message}).", exception);
-        }
-        catch (InvalidOperationException exception)
-        {
-            throw new WorldFileException(path, current, $"a string is not valid text: invalid UTF-8 or an escaped lone surrogate ({exception.Message}).", exception);
+            throw Unreadable(path, current, exception);
         }
     }
 
@@ -159,13 +155,15 @@ internal static class JsonCatalogReader
             wanted.TrimExcess();
             return wanted;
         }
-        catch (JsonException exception)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
-            throw new WorldFileException(path, (exception.LineNumber ?? -1) + 1, $"malformed JSON ({exception.Message}).", exception);
-        }
-        catch (InvalidOperationException exception)
-        {
-            throw new WorldFileException(path, current, $"a string is not valid text: invalid UTF-8 or an escaped lone surrogate ({exception.Message}).", exception);
+            throw Unreadable(path, current, exception);
         }
     }
+
+    /// <summary>The error for what <see cref="Utf8JsonReader"/> refused: malformed JSON (its own line), or a string that is
+    /// not valid text (the line being read).</summary>
+    private static WorldFileException Unreadable(string path, long line, Exception exception) => exception is JsonException json
+        ? new WorldFileException(path, (json.LineNumber ?? -1) + 1, $"malformed JSON ({json.Message}).", json)
+        : new WorldFileException(path, line, $"a string is not valid text: invalid UTF-8 or an escaped lone surrogate ({exception.Message}).", exception);
 }
