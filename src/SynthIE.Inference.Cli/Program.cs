@@ -23,8 +23,9 @@ using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSi
         stop.Cancel();
     }
 });
-// Results go to file descriptor 1 directly: .NET's console stream ignores a closed pipe (EPIPE), which would make
-// `synthie extract ... | head -1` run to the end and exit 0; this stream reports it, and the tool exits 141.
+// Results go to file descriptor 1 directly when it is a pipe or terminal: .NET's console stream ignores a closed pipe
+// (EPIPE), which would make `synthie extract ... | head -1` run to the end and exit 0; this stream reports it, and the
+// tool exits 141.
 TextWriter stdout = OperatingSystem.IsWindows() ? Console.Out : OpenStandardOutput();
 int code = SynthieCli.Run(args, Console.In, stdout, Console.Error, stderrIsTerminal: !Console.IsErrorRedirected, stop.Token, stdoutIsTerminal: !Console.IsOutputRedirected);
 try
@@ -43,6 +44,15 @@ static TextWriter OpenStandardOutput()
     try
     {
         var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        if (stream.CanSeek)
+        {
+            // A regular file (`> out`, `> log 2>&1`, `>> out`): a seekable FileStream writes at a position of its own, not
+            // at the descriptor's offset, which stderr and the shell share, so it would overwrite their lines and they
+            // its. The console stream writes at that offset; a closed pipe cannot happen on a file.
+            stream.Dispose();
+            return new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 16);
+        }
+
         return new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 16);
     }
     catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException)

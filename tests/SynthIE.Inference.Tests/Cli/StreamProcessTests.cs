@@ -6,7 +6,8 @@ namespace SynthIE.Inference.Tests.Cli;
 
 /// <summary>
 /// The built tool as a process on inputs that can be read only once (standard input as a path, a FIFO), stopped by
-/// SIGTERM while it waits for input, and writing to a pipe its reader closes. Every wait is bounded.
+/// SIGTERM while it waits for input, writing to a pipe its reader closes, and writing to a file it shares with stderr.
+/// Every wait is bounded.
 /// </summary>
 public sealed class StreamProcessTests : IClassFixture<CliModelFixture>
 {
@@ -103,6 +104,30 @@ public sealed class StreamProcessTests : IClassFixture<CliModelFixture>
         Assert.StartsWith("synthie extract: error: standard output was closed by its reader after", errors, StringComparison.Ordinal);
         Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.DoesNotContain("   at ", errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stdout_and_stderr_sent_to_one_file_lose_nothing()
+    {
+        // `> log 2>&1`: both descriptors share one file offset. A writer that keeps its own position (a seekable
+        // FileStream writes with pwrite) would write over the status lines, and the shell's next line over its results.
+        string log = _fixture.PathOf("both.log");
+        using Process process = ToolProcess.StartInShell(
+            "log=$1; shift; exec > \"$log\" 2>&1; echo before; \"$@\"; echo \"after $?\"",
+            log,
+            "extract", "-m", _fixture.ModelDirectory, "--max-new-tokens", "8", "--beams", "1", "--no-progress", "Paris is in France.", "Rome is in Italy.", "Berlin is in Germany.");
+        Task<string> shellErrors = process.StandardError.ReadToEndAsync();
+
+        await WaitAsync(process);
+        Assert.True(process.ExitCode == 0, await shellErrors);
+        string[] lines = File.ReadAllLines(log);
+        Assert.Equal("before", lines[0]);
+        Assert.Equal("after 0", lines[^1]);
+        Assert.Equal(
+            ["Paris is in France.", "Rome is in Italy.", "Berlin is in Germany."],
+            lines.Where(line => line.StartsWith('{')).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("text").GetString()));
+        Assert.Contains(lines, line => line.StartsWith("Loaded ", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("Extracted 3 texts", StringComparison.Ordinal));
     }
 
     private static async Task WaitAsync(Process process)
