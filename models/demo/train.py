@@ -196,8 +196,9 @@ def run(rank, args):
               f"{n_params} trained parameters; input rows {len(model.input_vocab)}, output rows {len(model.target_vocab)}; "
               f"{len(train)} training texts", flush=True)
     # The embedding rows start at std 1 (T5's init), the other weights near d_model^-0.5, and Adam moves every weight by
-    # about lr a step: with --tied, --emb-lr-scale 0 (sqrt(d_model)) lets the embedding, which is then also the output
-    # layer, change as fast, relative to its size, as the rest (the default; the first demo model used a plain 1).
+    # about lr a step: with the output layer tied (the default), --emb-lr-scale 0 (sqrt(d_model), the default) lets the
+    # embedding, which is then also the output layer, change as fast, relative to its size, as the rest (the first demo
+    # model used a plain 1).
     emb_scale = args.emb_lr_scale if args.emb_lr_scale > 0 else math.sqrt(c.d_model)
     groups = [{"params": [model.shared.weight], "scale": emb_scale},
               {"params": [p for n, p in model.named_parameters() if n != "shared.weight"], "scale": 1.0}]
